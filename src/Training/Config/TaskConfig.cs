@@ -1,0 +1,32 @@
+namespace Grokking.Training.Config;
+
+/// <summary>What to learn: the dataset and how it is split.</summary>
+public sealed record TaskConfig
+{
+    /// <summary>modular (binary operations mod p and in S5), image (IDX files) or toy (Liu et al. addition).</summary>
+    public string Kind { get; init; } = "modular";
+
+    /// <summary>Modular: one of <see cref="Tasks.ModularOperations.Names"/>.</summary>
+    public string Operation { get; init; } = "x+y";
+
+    /// <summary>Modular: the prime p (ignored by S5 operations). Toy: the number of symbols.</summary>
+    public int Modulus { get; init; } = 97;
+
+    /// <summary>Modular and toy: share of all examples used for training, the rest is validation.</summary>
+    public double TrainFraction { get; init; } = 0.5;
+
+    /// <summary>Modular token layout: power (x op y =) or nanda (x y =).</summary>
+    public string Layout { get; init; } = "power";
+
+    /// <summary>Image: folder holding train-images-idx3-ubyte(.gz) and friends.</summary>
+    public string DataDir { get; init; } = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>Image: training images drawn (seeded) from the IDX training file.</summary>
+    public int TrainSize { get; init; } = 1000;
+
+    /// <summary>Image: validation images taken from the IDX test file (0 = all of them).</summary>
+    public int ValSize { get; init; } = 0;
+
+    /// <summary>Loss: ce (cross-entropy) or mse (on one-hot targets, as in Omnigrok).</summary>
+    public string Loss { get; init; } = "ce";
+}

@@ -1,0 +1,37 @@
+namespace Grokking.Training.Config;
+
+/// <summary>The step loop: budget, batch, measurement cadence, outcome thresholds.</summary>
+public sealed record TrainingConfig
+{
+    public int Steps { get; init; } = 10_000;
+
+    /// <summary>Examples per step; 0 means full batch.</summary>
+    public int BatchSize { get; init; } = 512;
+
+    /// <summary>Full train and validation evaluation every this many steps (and at step 1).</summary>
+    public int EvalEvery { get; init; } = 100;
+
+    /// <summary>Per-layer feature rank, weight norm and RQI every this many steps (0 = never).</summary>
+    public int RankEvery { get; init; } = 1000;
+
+    /// <summary>Steps between checkpoints (and Parquet segments).</summary>
+    public int CheckpointEvery { get; init; } = 1000;
+
+    /// <summary>float32 or float64.</summary>
+    public string Dtype { get; init; } = "float32";
+
+    /// <summary>Validation inputs used as the fixed probe set for feature rank.</summary>
+    public int ProbeSize { get; init; } = 512;
+
+    /// <summary>Accuracy threshold of Liu et al.'s phase classification.</summary>
+    public double PhaseThreshold { get; init; } = 0.9;
+
+    /// <summary>Steps between train and validation threshold that separate comprehension from grokking.</summary>
+    public int PhaseGap { get; init; } = 1000;
+
+    /// <summary>Stop early once validation accuracy holds this value (null = never stop early).</summary>
+    public double? StopValAcc { get; init; }
+
+    /// <summary>Consecutive evaluations the validation accuracy must hold <see cref="StopValAcc"/>.</summary>
+    public int StopEvals { get; init; } = 5;
+}
