@@ -1,0 +1,62 @@
+using System.Globalization;
+using Grokking.Grains.Runs;
+using Grokking.Grains.Specs;
+using Grokking.Training.Metrics;
+using Spectre.Console;
+
+namespace Grokking.Client.Views;
+
+/// <summary>Shows one run's progress: a live bar on a terminal, plain lines at a steady rate otherwise.</summary>
+public abstract class RunProgressView(RunSpec run, IAnsiConsole console)
+{
+    protected RunSpec Run { get; } = run;
+
+    protected IAnsiConsole Console { get; } = console;
+
+    /// <summary>A live view when the output is an interactive terminal, plain lines when it is a log or a pipe.</summary>
+    public static RunProgressView For(RunSpec run, IAnsiConsole console) =>
+        console.Profile.Capabilities.Interactive && !System.Console.IsOutputRedirected
+            ? new LiveRunProgressView(run, console)
+            : new PlainRunProgressView(run, console, TimeSpan.FromSeconds(5));
+
+    /// <summary>Runs <paramref name="work"/> while showing the progress it reports.</summary>
+    public abstract Task<RunOutcome> ShowWhile(Func<IProgress<RunProgress>, Task<RunOutcome>> work);
+
+    public void Header(SweepSpec sweep, string outDir)
+    {
+        var parameters = Run.Parameters.Count == 0
+            ? "no grid"
+            : string.Join(", ", Run.Parameters.Select(p => $"{p.Key}={Format(p.Value)}"));
+        Console.MarkupLineInterpolated(
+            $"[bold]{sweep.Name}[/] run {Run.Index} of {sweep.Size} ([grey]{Run.RunId}[/]): {parameters}");
+        Console.MarkupLineInterpolated($"output: {Path.GetFullPath(outDir)}");
+    }
+
+    public void Summary(RunOutcome outcome, string metricsFolder)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("outcome").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("steps trained", $"{outcome.StepsTrained:N0} of {Run.Config.Training.Steps:N0}{(outcome.StoppedEarly ? " (stopped early)" : "")}");
+        table.AddRow("step at 99% train accuracy", Step(outcome.StepTrain99));
+        table.AddRow("step at 99% validation accuracy", Step(outcome.StepVal99));
+        table.AddRow("grokking gap (steps)", Step(outcome.GrokkingGap));
+        table.AddRow($"phase (threshold {Run.Config.Training.PhaseThreshold:0.##})", outcome.Phase.ToString().ToLowerInvariant());
+        table.AddRow("final train / validation accuracy", $"{outcome.FinalTrainAcc:0.000} / {outcome.FinalValAcc:0.000}");
+        table.AddRow("final train / validation loss", $"{outcome.FinalTrainLoss:0.0000} / {outcome.FinalValLoss:0.0000}");
+        table.AddRow("wall time", $"{outcome.WallTimeS:0.0} s");
+        Console.Write(table);
+        Console.MarkupLineInterpolated($"metrics: {metricsFolder}");
+    }
+
+    protected static string Describe(RunProgress p) =>
+        $"step {p.Step:N0}/{p.TotalSteps:N0}  train {Accuracy(p.TrainAcc)}  val {Accuracy(p.ValAcc)}";
+
+    private static string Accuracy(double value) => double.IsNaN(value) ? "  -  " : value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string Step(long? step) => step is { } s ? s.ToString("N0", CultureInfo.InvariantCulture) : "never";
+
+    private static string Format(object value) => value switch
+    {
+        double d => d.ToString("G4", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+}

@@ -1,0 +1,14 @@
+namespace Grokking.Grains.Checkpoints;
+
+/// <summary>Where runs keep their latest checkpoint blob: Redis in a cluster, files in embedded mode.</summary>
+public interface ICheckpointStore
+{
+    /// <summary>The latest checkpoint of a run, or null when it has none.</summary>
+    Task<byte[]?> LoadAsync(string sweepId, string runId, CancellationToken cancellation = default);
+
+    /// <summary>Replaces the run's checkpoint; returns only once the blob is durable.</summary>
+    Task SaveAsync(string sweepId, string runId, byte[] blob, CancellationToken cancellation = default);
+
+    /// <summary>Removes the run's checkpoint (once its final metrics are durable).</summary>
+    Task DeleteAsync(string sweepId, string runId, CancellationToken cancellation = default);
+}

@@ -1,0 +1,55 @@
+using Grokking.Training.Config;
+using Grokking.Training.Tasks;
+
+namespace Grokking.Grains.Specs;
+
+/// <summary>The rules that tie fields together (model fits task, heads divide width, data exists); single fields are checked by <see cref="SpecField"/>.</summary>
+internal sealed class RunConfigRules
+{
+    // A grid may repeat one data folder for every point; read each folder's headers once.
+    private readonly Dictionary<string, DataFolder> folders = new(StringComparer.Ordinal);
+
+    /// <summary>The first rule the config breaks, or null.</summary>
+    public RuleViolation? Check(RunConfig config)
+    {
+        var task = config.Task;
+        var model = config.Model;
+
+        if (task.Kind == "image" && model.Kind != "mlp")
+            return new("model.kind", ["task.kind"], $"the image task needs the mlp model (got {model.Kind})");
+
+        if (model.Kind == "transformer" && model.Width % model.Heads != 0)
+            return new("model.heads", ["model.width", "model.kind"],
+                $"must divide model.width for a transformer (heads {model.Heads}, width {model.Width})");
+
+        if (task.Kind == "modular" && ModularOperations.NeedsPrimeModulus(task.Operation) && !ModularOperations.IsPrime(task.Modulus))
+            return new("task.modulus", ["task.operation", "task.kind"],
+                $"operation '{task.Operation}' divides, so the modulus must be prime (got {task.Modulus})");
+
+        if (task.Kind == "toy" && task.Modulus > 100)
+            return new("task.modulus", ["task.kind"], $"the toy task takes at most 100 symbols (got {task.Modulus})");
+
+        if (task.Kind == "image")
+        {
+            var folder = Inspect(task.DataDir);
+            if (folder.Problem is { } problem) return new("task.data_dir", ["task.kind"], problem);
+            if (task.TrainSize > folder.TrainCount)
+                return new("task.train_size", ["task.data_dir", "task.kind"],
+                    $"must not exceed the {folder.TrainCount} images in {folder.TrainFile} (got {task.TrainSize})");
+            if (task.ValSize > folder.TestCount)
+                return new("task.val_size", ["task.data_dir", "task.kind"],
+                    $"must not exceed the {folder.TestCount} images in {folder.TestFile} (got {task.ValSize})");
+        }
+        return null;
+    }
+
+    private DataFolder Inspect(string dataDir)
+    {
+        if (!folders.TryGetValue(dataDir, out var folder))
+        {
+            folder = DataFolder.Inspect(dataDir);
+            folders[dataDir] = folder;
+        }
+        return folder;
+    }
+}

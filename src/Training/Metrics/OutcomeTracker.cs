@@ -1,0 +1,44 @@
+namespace Grokking.Training.Metrics;
+
+/// <summary>Follows the evaluations of a run and records the steps that define its outcome.</summary>
+public sealed class OutcomeTracker(double phaseThreshold, long phaseGap, double? stopValAcc, int stopEvals)
+{
+    /// <summary>Accuracy that counts as fitted or generalised for the 99% columns.</summary>
+    public const double NinetyNine = 0.99;
+
+    public long? StepTrain99 { get; set; }
+    public long? StepVal99 { get; set; }
+    public long? StepTrainThreshold { get; set; }
+    public long? StepValThreshold { get; set; }
+    public double LastTrainLoss { get; set; } = double.NaN;
+    public double LastTrainAcc { get; set; } = double.NaN;
+    public double LastValLoss { get; set; } = double.NaN;
+    public double LastValAcc { get; set; } = double.NaN;
+    public double MaxValAcc { get; set; } = double.NaN;
+
+    /// <summary>Consecutive evaluations at or above the early-stop target so far.</summary>
+    public int EvalsAtTarget { get; set; }
+
+    /// <summary>Records one full evaluation.</summary>
+    public void Observe(long step, double trainLoss, double trainAcc, double valLoss, double valAcc)
+    {
+        LastTrainLoss = trainLoss;
+        LastTrainAcc = trainAcc;
+        LastValLoss = valLoss;
+        LastValAcc = valAcc;
+        MaxValAcc = double.IsNaN(MaxValAcc) ? valAcc : Math.Max(MaxValAcc, valAcc);
+        if (trainAcc >= NinetyNine) StepTrain99 ??= step;
+        if (valAcc >= NinetyNine) StepVal99 ??= step;
+        if (trainAcc >= phaseThreshold) StepTrainThreshold ??= step;
+        if (valAcc >= phaseThreshold) StepValThreshold ??= step;
+        EvalsAtTarget = stopValAcc is { } target && valAcc >= target ? EvalsAtTarget + 1 : 0;
+    }
+
+    /// <summary>True once validation accuracy has held the early-stop target long enough.</summary>
+    public bool ShouldStop => stopValAcc is not null && EvalsAtTarget >= stopEvals;
+
+    public RunOutcome Outcome(long stepsTrained, double wallTimeS) => new(
+        stepsTrained, StepTrain99, StepVal99, StepTrainThreshold, StepValThreshold,
+        PhaseClassifier.Classify(StepTrainThreshold, StepValThreshold, phaseGap),
+        LastTrainLoss, LastTrainAcc, LastValLoss, LastValAcc, MaxValAcc, ShouldStop, wallTimeS);
+}

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using static TorchSharp.torch;
+
+namespace Grokking.Training.Metrics;
+
+/// <summary>
+/// Liu et al.'s representation quality index (RQI): after normalising the embeddings to zero mean and unit
+/// standard deviation, the share of quadruples i &lt; j &lt;= m &lt; n with i + n = j + m for which
+/// mean((E_i + E_n - E_j - E_m)^2) &lt; 0.01, i.e. how much of the arithmetic structure the embeddings encode.
+/// </summary>
+public static class RepresentationQuality
+{
+    /// <summary>Tolerance on the mean squared parallelogram residual, as in Liu et al.</summary>
+    public const double Tolerance = 0.01;
+
+    private static readonly ConcurrentDictionary<int, long[][]> QuadruplesByCount = new();
+
+    /// <summary>RQI of the first <paramref name="count"/> rows of <paramref name="embeddings"/> [V, d]; null when there are no quadruples.</summary>
+    public static double? Of(Tensor embeddings, int count)
+    {
+        var quadruples = QuadruplesByCount.GetOrAdd(count, Enumerate);
+        if (quadruples[0].Length == 0) return null;
+        using var scope = NewDisposeScope();
+        var e = embeddings.detach().narrow(0, 0, count).to_type(ScalarType.Float64);
+        e = (e - e.mean()) / e.std();
+        var i = tensor(quadruples[0]);
+        var j = tensor(quadruples[1]);
+        var m = tensor(quadruples[2]);
+        var n = tensor(quadruples[3]);
+        var residual = e.index_select(0, i) + e.index_select(0, n) - e.index_select(0, j) - e.index_select(0, m);
+        var close = residual.pow(2).mean([1]).lt(Tolerance);
+        return close.to_type(ScalarType.Float64).mean().item<double>();
+    }
+
+    private static long[][] Enumerate(int count)
+    {
+        var parts = new[] { new List<long>(), new List<long>(), new List<long>(), new List<long>() };
+        for (int i = 0; i < count; i++)
+        for (int j = i + 1; j < count; j++)
+        for (int m = j; m < count; m++)
+        {
+            int n = j + m - i;
+            if (n >= count || n <= m) continue;
+            parts[0].Add(i); parts[1].Add(j); parts[2].Add(m); parts[3].Add(n);
+        }
+        return parts.Select(p => p.ToArray()).ToArray();
+    }
+}

@@ -1,0 +1,21 @@
+namespace Grokking.Training.Metrics;
+
+/// <summary>What a run achieved: when it fit and generalised, its phase, and its final measurements.</summary>
+public sealed record RunOutcome(
+    long StepsTrained,
+    long? StepTrain99,
+    long? StepVal99,
+    long? StepTrainThreshold,
+    long? StepValThreshold,
+    Phase Phase,
+    double FinalTrainLoss,
+    double FinalTrainAcc,
+    double FinalValLoss,
+    double FinalValAcc,
+    double MaxValAcc,
+    bool StoppedEarly,
+    double WallTimeS)
+{
+    /// <summary>Steps between fitting and generalising (null unless both happened).</summary>
+    public long? GrokkingGap => StepVal99 - StepTrain99;
+}

@@ -1,0 +1,64 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Grokking.Training.Models;
+
+/// <summary>Decoder-only transformer (Power et al.; Nanda et al. without LayerNorm); predicts from the last position.</summary>
+public sealed class TransformerModel : GrokModel
+{
+    private readonly Embedding tokens;
+    private readonly Parameter positions;
+    private readonly ModuleList<TransformerBlock> blocks;
+    private readonly LayerNorm? finalNorm;
+    private readonly Linear unembed;
+    private readonly string[] _layerNames;
+
+    public TransformerModel(int vocabulary, long sequenceLength, int depth, int width, int heads, int ffnWidth,
+        double dropout, bool layerNorm, int classes) : base(nameof(TransformerModel), dropout)
+    {
+        tokens = nn.Embedding(vocabulary, width);
+        positions = nn.Parameter(zeros(sequenceLength, width));
+        blocks = new ModuleList<TransformerBlock>();
+        for (int i = 0; i < depth; i++) blocks.Add(new TransformerBlock(width, heads, ffnWidth, layerNorm));
+        finalNorm = layerNorm ? nn.LayerNorm(width) : null;
+        unembed = nn.Linear(width, classes);
+        _layerNames = Enumerable.Range(0, depth).Select(i => $"block{i}.ffn").ToArray();
+        RegisterComponents();
+    }
+
+    public override IReadOnlyList<string> LayerNames => _layerNames;
+
+    public override IReadOnlyList<IReadOnlyList<Parameter>> LayerParameters =>
+        blocks.Select(b => (IReadOnlyList<Parameter>)b.parameters().ToList()).ToList();
+
+    public override Tensor TokenEmbeddings => tokens.weight!;
+
+    public override IReadOnlyList<Parameter> EmbeddingParameters => [tokens.weight!, positions];
+
+    public override Tensor Forward(Tensor input, List<Tensor>? preActivations)
+    {
+        using var scope = NewDisposeScope();
+        var h = tokens.forward(input) + positions;
+        foreach (var block in blocks)
+        {
+            var attended = block.Attend(h);
+            h = h + Dropout(attended);
+            var (ffnOut, hidden) = block.FeedForward(h);
+            preActivations?.Add(hidden.select(1, -1).MoveToOuterDisposeScope());
+            h = h + Dropout(ffnOut);
+        }
+        var last = h.select(1, -1);
+        if (finalNorm is not null) last = finalNorm.forward(last);
+        return unembed.forward(last).MoveToOuterDisposeScope();
+    }
+
+    protected override void InitialiseParameters(Generator generator)
+    {
+        tokens.weight!.normal_(0, 1, generator);
+        positions.normal_(0, 1, generator);
+        foreach (var block in blocks) block.Initialise(generator);
+        if (finalNorm is not null) { finalNorm.weight!.fill_(1); finalNorm.bias!.zero_(); }
+        InitialiseLinear(unembed, generator);
+    }
+}

@@ -1,0 +1,354 @@
+using System.Diagnostics;
+using Grokking.Training.Checkpoints;
+using Grokking.Training.Config;
+using Grokking.Training.Metrics;
+using Grokking.Training.Models;
+using Grokking.Training.Optimization;
+using Grokking.Training.Tasks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Grokking.Training.Runs;
+
+/// <summary>
+/// One training run: data, model, optimizer and the step loop with its measurements. Every source of
+/// randomness is owned by the run and stored in its checkpoint, so a resumed run repeats an uninterrupted
+/// one bit for bit. Not thread-safe: one thread drives a run.
+/// </summary>
+public sealed class RunTrainer : IDisposable
+{
+    private const long InitPurpose = 1, DropoutPurpose = 2, DataOrderPurpose = 3;
+    private const int EvalChunk = 8192;
+
+    private readonly RunConfig _config;
+    private readonly Device _device;
+    private readonly TaskData _data;
+    private readonly Tensor _trainInputs, _trainLabels, _valInputs, _valLabels, _probe;
+    private readonly GrokModel _model;
+    private readonly AdamW _optimizer;
+    private readonly Generator _initGenerator, _dropoutGenerator;
+    private readonly OutcomeTracker _tracker;
+    private readonly long _batchSize;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private double _wallTimeBefore;
+    private long _epoch;
+    private long _position;
+    private long[]? _order;
+
+    private RunTrainer(RunConfig config, Device? device)
+    {
+        TorchRuntime.Initialise();
+        _config = config;
+        _device = device ?? CPU;
+        var dtype = config.Training.Dtype == "float64" ? ScalarType.Float64 : ScalarType.Float32;
+        _data = TaskDataFactory.Build(config.Task, config.Seed);
+        _trainInputs = ToDevice(_data.TrainInputs, dtype);
+        _trainLabels = _data.TrainLabels.to(_device);
+        _valInputs = ToDevice(_data.ValInputs, dtype);
+        _valLabels = _data.ValLabels.to(_device);
+        _probe = _valInputs.narrow(0, 0, Math.Min(config.Training.ProbeSize, _data.ValCount));
+        _batchSize = config.Training.BatchSize <= 0 ? _data.TrainCount : Math.Min(config.Training.BatchSize, _data.TrainCount);
+
+        _initGenerator = new Generator(SplitMix64.Mix(config.Seed, InitPurpose));
+        _dropoutGenerator = new Generator(SplitMix64.Mix(config.Seed, DropoutPurpose), _device);
+        _model = ModelFactory.Build(config.Model, _data);
+        _model.to(dtype);
+        _model.Initialise(_initGenerator, config.Model.InitScale);
+        _model.to(_device);
+        _model.DropoutGenerator = _dropoutGenerator;
+
+        var opt = config.Optimizer;
+        var embeddings = opt.EmbeddingLr is null && opt.EmbeddingWeightDecay is null ? [] : _model.EmbeddingParameters;
+        var rest = _model.parameters().Where(p => !embeddings.Any(e => ReferenceEquals(e, p))).ToList();
+        _optimizer = new AdamW(opt,
+        [
+            new ParameterGroup(embeddings, opt.EmbeddingLr ?? opt.Lr, opt.EmbeddingWeightDecay ?? opt.WeightDecay),
+            new ParameterGroup(rest, opt.Lr, opt.WeightDecay),
+        ]);
+        var t = config.Training;
+        _tracker = new OutcomeTracker(t.PhaseThreshold, t.PhaseGap, t.StopValAcc, t.StopEvals);
+    }
+
+    /// <summary>A fresh run at step 0.</summary>
+    public static RunTrainer Create(RunConfig config, Device? device = null) => new(config, device);
+
+    /// <summary>A run restored from a checkpoint blob written by <see cref="SaveCheckpoint"/> for the same configuration.</summary>
+    public static RunTrainer Resume(RunConfig config, ReadOnlyMemory<byte> checkpoint, Device? device = null)
+    {
+        var payload = CheckpointEnvelope.Open(checkpoint);
+        var trainer = new RunTrainer(config, device);
+        try
+        {
+            trainer.Load(payload);
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+        return trainer;
+    }
+
+    /// <summary>Steps completed.</summary>
+    public long Step { get; private set; }
+
+    /// <summary>True once the step budget is spent or the early-stop rule fired.</summary>
+    public bool IsFinished => Step >= _config.Training.Steps || _tracker.ShouldStop;
+
+    /// <summary>The measured layers, in depth order (the layer index in <see cref="LayerMetrics"/>).</summary>
+    public IReadOnlyList<string> LayerNames => _model.LayerNames;
+
+    /// <summary>Training examples, validation examples and parameters.</summary>
+    public (long Train, long Val, long Parameters) Sizes =>
+        (_data.TrainCount, _data.ValCount, _model.parameters().Sum(p => p.numel()));
+
+    /// <summary>Seconds of training so far, across every attempt of the run.</summary>
+    public double WallTimeS => _wallTimeBefore + _clock.Elapsed.TotalSeconds;
+
+    /// <summary>The outcome as far as the run has got.</summary>
+    public RunOutcome Outcome => _tracker.Outcome(Step, WallTimeS);
+
+    /// <summary>Latest full-evaluation train and validation accuracy (NaN before the first evaluation).</summary>
+    public (double TrainAcc, double ValAcc) LatestAccuracy => (_tracker.LastTrainAcc, _tracker.LastValAcc);
+
+    /// <summary>
+    /// Trains until <paramref name="untilStep"/> (or the end of the run), appending one row per step and one
+    /// per measured layer at rank steps. Cancellation is honoured at step boundaries.
+    /// </summary>
+    public void TrainUntil(long untilStep, ICollection<StepMetrics> steps, ICollection<LayerMetrics> layers,
+        CancellationToken cancellation = default)
+    {
+        long end = Math.Min(untilStep, _config.Training.Steps);
+        while (Step < end && !_tracker.ShouldStop && !cancellation.IsCancellationRequested)
+            steps.Add(TrainStep(layers));
+    }
+
+    private StepMetrics TrainStep(ICollection<LayerMetrics> layers)
+    {
+        long step = Step + 1;
+        double batchLoss, batchAcc;
+        using (var scope = NewDisposeScope())
+        {
+            _model.train();
+            var (inputs, labels) = NextBatch();
+            var logits = _model.forward(inputs);
+            var loss = Loss(logits, labels);
+            _optimizer.ZeroGrad();
+            loss.backward();
+            _optimizer.Step();
+            batchLoss = loss.ToDouble();
+            batchAcc = logits.argmax(1).eq(labels).to_type(ScalarType.Float64).mean().item<double>();
+        }
+        Step = step;
+
+        var t = _config.Training;
+        var row = new StepMetrics(step, batchLoss, batchAcc, _optimizer.LearningRateAt(step), WallTimeS);
+        bool last = step >= t.Steps;
+        if (step == 1 || step % t.EvalEvery == 0 || last)
+        {
+            var (trainLoss, trainAcc) = Evaluate(_trainInputs, _trainLabels);
+            var (valLoss, valAcc) = Evaluate(_valInputs, _valLabels);
+            _tracker.Observe(step, trainLoss, trainAcc, valLoss, valAcc);
+            row = row with
+            {
+                EvalTrainLoss = trainLoss, EvalTrainAcc = trainAcc, ValLoss = valLoss, ValAcc = valAcc,
+                WeightNorm = WeightNorm(_model.parameters()),
+            };
+            last |= _tracker.ShouldStop;
+        }
+        if (t.RankEvery > 0 && (step == 1 || step % t.RankEvery == 0 || last))
+        {
+            row = row with { Rqi = MeasureLayers(step, layers) };
+        }
+        return row;
+    }
+
+    private (Tensor Inputs, Tensor Labels) NextBatch()
+    {
+        long n = _data.TrainCount;
+        if (_batchSize == n) return (_trainInputs, _trainLabels);
+        if (_order is null || _position + _batchSize > n)
+        {
+            if (_order is not null)
+            {
+                _epoch++;
+                _position = 0;
+            }
+            _order = Permutation(n, SplitMix64.Mix(_config.Seed, DataOrderPurpose, _epoch));
+        }
+        var index = tensor(_order.AsSpan((int)_position, (int)_batchSize).ToArray(), device: _device);
+        _position += _batchSize;
+        return (_trainInputs.index_select(0, index), _trainLabels.index_select(0, index));
+    }
+
+    private static long[] Permutation(long n, ulong seed)
+    {
+        var order = new long[n];
+        for (long i = 0; i < n; i++) order[i] = i;
+        var rng = new SplitMix64(seed);
+        for (long i = n - 1; i > 0; i--)
+        {
+            long j = (long)(rng.Next() % (ulong)(i + 1));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+
+    private Tensor Loss(Tensor logits, Tensor labels) => _config.Task.Loss == "mse"
+        ? nn.functional.mse_loss(logits, nn.functional.one_hot(labels, _data.Classes).to_type(logits.dtype))
+        : nn.functional.cross_entropy(logits, labels);
+
+    private (double Loss, double Accuracy) Evaluate(Tensor inputs, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        _model.eval();
+        long n = labels.shape[0];
+        double lossSum = 0, correct = 0;
+        for (long start = 0; start < n; start += EvalChunk)
+        {
+            long count = Math.Min(EvalChunk, n - start);
+            var x = inputs.narrow(0, start, count);
+            var y = labels.narrow(0, start, count);
+            var logits = _model.forward(x);
+            lossSum += Loss(logits, y).ToDouble() * count;
+            correct += logits.argmax(1).eq(y).sum().item<long>();
+        }
+        return (lossSum / n, correct / n);
+    }
+
+    private double? MeasureLayers(long step, ICollection<LayerMetrics> layers)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        _model.eval();
+        var preActivations = new List<Tensor>();
+        _model.Forward(_probe, preActivations);
+        var layerParameters = _model.LayerParameters;
+        for (int i = 0; i < preActivations.Count; i++)
+        {
+            layers.Add(new LayerMetrics(step, i, _model.LayerNames[i], FeatureRank.Of(preActivations[i]),
+                WeightNorm(layerParameters[i])));
+        }
+        return _data.HasArithmeticTokens && _model.TokenEmbeddings is { } embeddings
+            ? RepresentationQuality.Of(embeddings, _data.NumberTokens)
+            : null;
+    }
+
+    private static double WeightNorm(IEnumerable<Tensor> parameters)
+    {
+        using var scope = NewDisposeScope();
+        double sum = 0;
+        foreach (var p in parameters) sum += p.detach().to_type(ScalarType.Float64).pow(2).sum().item<double>();
+        return Math.Sqrt(sum);
+    }
+
+    private Tensor ToDevice(Tensor t, ScalarType dtype) =>
+        (t.dtype == ScalarType.Float32 ? t.to_type(dtype) : t).to(_device);
+
+    /// <summary>Everything needed to continue this run exactly: model, optimizer, step, RNG states, outcome so far.</summary>
+    public byte[] SaveCheckpoint()
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer))
+        {
+            w.Write(Step);
+            w.Write(WallTimeS);
+            w.Write(_epoch);
+            w.Write(_position);
+            w.Write(_order is not null);
+            WriteTracker(w);
+            TensorCodec.Write(w, _initGenerator.get_state());
+            TensorCodec.Write(w, _dropoutGenerator.get_state());
+            var named = _model.named_parameters().ToList();
+            w.Write(named.Count);
+            foreach (var (name, p) in named)
+            {
+                w.Write(name);
+                TensorCodec.Write(w, p);
+            }
+            w.Write(_optimizer.StepCount);
+            for (int i = 0; i < _optimizer.FirstMoments.Count; i++)
+            {
+                TensorCodec.Write(w, _optimizer.FirstMoments[i]);
+                TensorCodec.Write(w, _optimizer.SecondMoments[i]);
+                w.Write(_optimizer.Anchors[i] is not null);
+                if (_optimizer.Anchors[i] is { } anchor) TensorCodec.Write(w, anchor);
+            }
+        }
+        return CheckpointEnvelope.Seal(buffer.ToArray());
+    }
+
+    private void Load(ReadOnlyMemory<byte> payload)
+    {
+        using var r = new BinaryReader(new MemoryStream(payload.ToArray()));
+        Step = r.ReadInt64();
+        _wallTimeBefore = r.ReadDouble();
+        _clock.Restart();
+        _epoch = r.ReadInt64();
+        _position = r.ReadInt64();
+        _order = r.ReadBoolean() ? Permutation(_data.TrainCount, SplitMix64.Mix(_config.Seed, DataOrderPurpose, _epoch)) : null;
+        ReadTracker(r);
+        using (var state = TensorCodec.Read(r)) _initGenerator.set_state(state);
+        using (var state = TensorCodec.Read(r)) _dropoutGenerator.set_state(state);
+        var named = _model.named_parameters().ToList();
+        int count = r.ReadInt32();
+        if (count != named.Count)
+            throw new InvalidDataException($"Checkpoint holds {count} parameters, the model has {named.Count}: it belongs to a different configuration.");
+        foreach (var (name, p) in named)
+        {
+            var stored = r.ReadString();
+            if (stored != name)
+                throw new InvalidDataException($"Checkpoint parameter '{stored}' where the model has '{name}': it belongs to a different configuration.");
+            TensorCodec.ReadInto(r, p, name);
+        }
+        _optimizer.StepCount = r.ReadInt64();
+        for (int i = 0; i < _optimizer.FirstMoments.Count; i++)
+        {
+            TensorCodec.ReadInto(r, _optimizer.FirstMoments[i], $"adam.m[{i}]");
+            TensorCodec.ReadInto(r, _optimizer.SecondMoments[i], $"adam.v[{i}]");
+            bool hasAnchor = r.ReadBoolean();
+            if (hasAnchor != _optimizer.Anchors[i] is not null)
+                throw new InvalidDataException("Checkpoint and configuration disagree on decay_toward.");
+            if (_optimizer.Anchors[i] is { } anchor) TensorCodec.ReadInto(r, anchor, $"adam.anchor[{i}]");
+        }
+    }
+
+    private void WriteTracker(BinaryWriter w)
+    {
+        foreach (var v in new[] { _tracker.StepTrain99, _tracker.StepVal99, _tracker.StepTrainThreshold, _tracker.StepValThreshold })
+            w.Write(v ?? -1);
+        foreach (var v in new[] { _tracker.LastTrainLoss, _tracker.LastTrainAcc, _tracker.LastValLoss, _tracker.LastValAcc, _tracker.MaxValAcc })
+            w.Write(v);
+        w.Write(_tracker.EvalsAtTarget);
+    }
+
+    private void ReadTracker(BinaryReader r)
+    {
+        static long? Step(long v) => v < 0 ? null : v;
+        _tracker.StepTrain99 = Step(r.ReadInt64());
+        _tracker.StepVal99 = Step(r.ReadInt64());
+        _tracker.StepTrainThreshold = Step(r.ReadInt64());
+        _tracker.StepValThreshold = Step(r.ReadInt64());
+        _tracker.LastTrainLoss = r.ReadDouble();
+        _tracker.LastTrainAcc = r.ReadDouble();
+        _tracker.LastValLoss = r.ReadDouble();
+        _tracker.LastValAcc = r.ReadDouble();
+        _tracker.MaxValAcc = r.ReadDouble();
+        _tracker.EvalsAtTarget = r.ReadInt32();
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _model.Dispose();
+        _trainInputs.Dispose();
+        _trainLabels.Dispose();
+        _valInputs.Dispose();
+        _valLabels.Dispose();
+        _probe.Dispose();
+        _data.Dispose();
+        _initGenerator.Dispose();
+        _dropoutGenerator.Dispose();
+    }
+}

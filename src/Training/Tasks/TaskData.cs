@@ -1,0 +1,97 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Grokking.Training.Tasks;
+
+/// <summary>A task's examples, split into training and validation sets, as tensors on the CPU.</summary>
+public sealed class TaskData : IDisposable
+{
+    public TaskData(Tensor trainInputs, Tensor trainLabels, Tensor valInputs, Tensor valLabels, int classes,
+        int vocabulary, int numberTokens, bool hasArithmeticTokens)
+    {
+        TrainInputs = trainInputs;
+        TrainLabels = trainLabels;
+        ValInputs = valInputs;
+        ValLabels = valLabels;
+        Classes = classes;
+        Vocabulary = vocabulary;
+        NumberTokens = numberTokens;
+        HasArithmeticTokens = hasArithmeticTokens;
+    }
+
+    /// <summary>Training inputs: token ids [N, L] (int64) or features [N, F] (float).</summary>
+    public Tensor TrainInputs { get; }
+
+    /// <summary>Training labels, class indices [N] (int64).</summary>
+    public Tensor TrainLabels { get; }
+
+    public Tensor ValInputs { get; }
+
+    public Tensor ValLabels { get; }
+
+    /// <summary>Number of output classes.</summary>
+    public int Classes { get; }
+
+    /// <summary>Token vocabulary size (0 for feature inputs).</summary>
+    public int Vocabulary { get; }
+
+    /// <summary>Token ids 0..NumberTokens-1 stand for the numbers 0..NumberTokens-1 (used by RQI).</summary>
+    public int NumberTokens { get; }
+
+    /// <summary>True when number tokens carry integer structure, so RQI is meaningful.</summary>
+    public bool HasArithmeticTokens { get; }
+
+    /// <summary>True when inputs are token ids rather than feature vectors.</summary>
+    public bool IsTokens => Vocabulary > 0;
+
+    public long TrainCount => TrainLabels.shape[0];
+
+    public long ValCount => ValLabels.shape[0];
+
+    /// <summary>Input sequence length (tokens) or feature count.</summary>
+    public long InputWidth => TrainInputs.shape[1];
+
+    public void Dispose()
+    {
+        TrainInputs.Dispose();
+        TrainLabels.Dispose();
+        ValInputs.Dispose();
+        ValLabels.Dispose();
+    }
+
+    /// <summary>A seeded, disjoint split of indices 0..count-1 into a training part of <paramref name="trainCount"/> and the rest.</summary>
+    public static (long[] Train, long[] Val) Split(long count, long trainCount, long seed)
+    {
+        var order = new long[count];
+        for (long i = 0; i < count; i++) order[i] = i;
+        // A private PRNG (not torch's) so the split is identical on every machine and torch version.
+        var rng = new SplitMix64((ulong)seed ^ 0x9E3779B97F4A7C15UL);
+        for (long i = count - 1; i > 0; i--)
+        {
+            long j = (long)(rng.Next() % (ulong)(i + 1));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        var train = order[..(int)trainCount];
+        var val = order[(int)trainCount..];
+        Array.Sort(train);
+        Array.Sort(val);
+        return (train, val);
+    }
+
+    /// <summary>Number of training examples for a fraction of <paramref name="count"/>: at least one each side.</summary>
+    public static long TrainCountFor(long count, double fraction) =>
+        Math.Clamp((long)Math.Round(count * fraction, MidpointRounding.AwayFromZero), 1, count - 1);
+
+    internal static Tensor Rows(long[,] table, long[] rows)
+    {
+        int width = table.GetLength(1);
+        var flat = new long[rows.Length * width];
+        for (int r = 0; r < rows.Length; r++)
+            for (int c = 0; c < width; c++)
+                flat[r * width + c] = table[rows[r], c];
+        return tensor(flat, new long[] { rows.Length, width }, ScalarType.Int64);
+    }
+
+    internal static Tensor Pick(long[] values, long[] rows) =>
+        tensor(rows.Select(r => values[r]).ToArray(), ScalarType.Int64);
+}

@@ -1,0 +1,66 @@
+using Grokking.Grains.Specs;
+using Grokking.Training.Config;
+
+namespace Grokking.Grains.Tests.Specs;
+
+public sealed class RunIdTests
+{
+    [Fact]
+    public void Canonical_text_lists_fields_by_sorted_snake_case_path_with_round_trip_numbers_and_explicit_nulls()
+    {
+        var text = RunId.CanonicalText(new RunConfig { Optimizer = new OptimizerConfig { Lr = 0.1 + 0.2 } });
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+
+        Assert.Contains("optimizer.lr=0.30000000000000004", lines);
+        Assert.Contains("optimizer.embedding_lr=null", lines);
+        Assert.Contains("task.operation=\"x+y\"", lines);
+        Assert.Contains("model.layer_norm=true", lines);
+        Assert.Contains("seed=0", lines);
+        Assert.Equal(lines.OrderBy(l => l[..l.IndexOf('=')], StringComparer.Ordinal), lines);
+    }
+
+    [Fact]
+    public void Run_id_starts_with_a_letter_so_hive_readers_never_autocast_it_to_a_number()
+    {
+        var id = RunId.For(new RunConfig());
+        Assert.Matches("^r[0-9a-f]{16}$", id);
+    }
+
+    [Fact]
+    public void Canonical_text_covers_every_field_of_every_config_record()
+    {
+        var lines = RunId.CanonicalText(new RunConfig()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
+        int fields = new[] { typeof(TaskConfig), typeof(ModelConfig), typeof(OptimizerConfig), typeof(TrainingConfig) }
+            .Sum(t => t.GetProperties().Length) + 1;
+
+        Assert.Equal(fields, lines);
+    }
+
+    [Fact]
+    public void Changing_any_single_field_changes_the_id()
+    {
+        var config = new RunConfig();
+        RunConfig[] variants =
+        [
+            config with { Seed = 1 },
+            config with { Task = config.Task with { DataDir = "/elsewhere" } },
+            config with { Model = config.Model with { InitScale = 1.0000000000000002 } },
+            config with { Optimizer = config.Optimizer with { EmbeddingLr = 1e-3 } },
+            config with { Training = config.Training with { StopValAcc = 0.99 } },
+            config with { Training = config.Training with { StopEvals = 6 } },
+        ];
+
+        var ids = variants.Select(RunId.For).Append(RunId.For(config)).ToList();
+
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public void Equal_configs_built_separately_get_the_same_id()
+    {
+        var a = new RunConfig { Model = new ModelConfig { Width = 64 } };
+        var b = new RunConfig() with { Model = new ModelConfig() with { Width = 64 } };
+
+        Assert.Equal(RunId.For(a), RunId.For(b));
+    }
+}
