@@ -50,12 +50,12 @@ public sealed class GridExpansionTests
     }
 
     [Fact]
-    public void Every_run_has_its_own_sixteen_hex_digit_id()
+    public void Every_run_has_its_own_id_of_r_and_sixteen_hex_digits()
     {
         var ids = SpecParser.Parse(Small).Expand().Select(r => r.RunId).ToList();
 
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{16}$", id));
+        Assert.All(ids, id => Assert.Matches("^r[0-9a-f]{16}$", id));
     }
 
     [Fact]

@@ -1,0 +1,88 @@
+using TorchSharp;
+using Grokking.Training.Config;
+using Grokking.Training.Tasks;
+
+namespace Grokking.Training.Tests;
+
+public class TaskSplitTests
+{
+    [Fact]
+    public void Split_sizes_follow_the_train_fraction_and_the_parts_are_disjoint_and_complete()
+    {
+        using var data = ModularTask.Build(new TaskConfig { Operation = "x+y", Modulus = 23, TrainFraction = 0.3 }, seed: 4);
+        Assert.Equal(159, data.TrainCount); // round(0.3 * 529)
+        Assert.Equal(529 - 159, data.ValCount);
+        var train = Pairs(data.TrainInputs);
+        var val = Pairs(data.ValInputs);
+        Assert.Empty(train.Intersect(val));
+        Assert.Equal(529, train.Union(val).Count());
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_split_and_another_seed_a_different_one()
+    {
+        var task = new TaskConfig { Operation = "x-y", Modulus = 13, TrainFraction = 0.5 };
+        var (a, _) = TaskData.Split(169, 85, 7);
+        var (b, _) = TaskData.Split(169, 85, 7);
+        var (c, _) = TaskData.Split(169, 85, 8);
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+        using var d1 = ModularTask.Build(task, 7);
+        using var d2 = ModularTask.Build(task, 7);
+        Assert.Equal(Pairs(d1.TrainInputs), Pairs(d2.TrainInputs));
+    }
+
+    [Fact]
+    public void Power_and_Nanda_layouts_tokenise_as_documented()
+    {
+        using var power = ModularTask.Build(new TaskConfig { Modulus = 5, Layout = "power", TrainFraction = 0.5 }, 0);
+        using var nanda = ModularTask.Build(new TaskConfig { Modulus = 5, Layout = "nanda", TrainFraction = 0.5 }, 0);
+        Assert.Equal(4, power.InputWidth);
+        Assert.Equal(3, nanda.InputWidth);
+        var row = power.TrainInputs[0].data<long>().ToArray();
+        Assert.Equal(5, row[1]); // op token follows the 5 number tokens
+        Assert.Equal(6, row[3]); // then "="
+        Assert.Equal(7, power.Vocabulary);
+        Assert.Equal(6, nanda.ValInputs[0].data<long>().ToArray()[2]);
+    }
+
+    [Fact]
+    public void Toy_task_has_the_55_unordered_pairs_of_Liu_et_al_with_45_for_training()
+    {
+        using var data = ToyAdditionTask.Build(new TaskConfig { Kind = "toy", Modulus = 10, TrainFraction = 45.0 / 55 }, 0);
+        Assert.Equal(45, data.TrainCount);
+        Assert.Equal(10, data.ValCount);
+        Assert.Equal(19, data.Classes);
+        var inputs = data.TrainInputs.data<long>().ToArray();
+        var labels = data.TrainLabels.data<long>().ToArray();
+        for (int i = 0; i < labels.Length; i++)
+        {
+            Assert.True(inputs[2 * i] <= inputs[2 * i + 1]);
+            Assert.Equal(inputs[2 * i] + inputs[2 * i + 1], labels[i]);
+        }
+    }
+
+    [Fact]
+    public void Image_task_reads_a_seeded_subset_of_fashion_mnist()
+    {
+        const string folder = "/usr/share/datasets/fashion-mnist";
+        Assert.True(Directory.Exists(folder), $"{folder} is missing: apt-get install dataset-fashion-mnist");
+        var task = new TaskConfig { Kind = "image", DataDir = folder, TrainSize = 300, ValSize = 200 };
+        using var data = ImageTask.Build(task, 1);
+        Assert.Equal([300L, 784L], data.TrainInputs.shape);
+        Assert.Equal(200, data.ValCount);
+        Assert.InRange(data.TrainInputs.max().ToSingle(), 0.9f, 1.0f);
+        Assert.InRange(data.TrainLabels.max().ToInt64(), 5, 9);
+        var error = Assert.Throws<ArgumentException>(() => ImageTask.Build(task with { TrainSize = 70_000 }, 1));
+        Assert.Contains("train_size", error.Message);
+    }
+
+    private static HashSet<(long, long)> Pairs(TorchSharp.torch.Tensor inputs)
+    {
+        var flat = inputs.data<long>().ToArray();
+        long width = inputs.shape[1];
+        var result = new HashSet<(long, long)>();
+        for (long i = 0; i < inputs.shape[0]; i++) result.Add((flat[i * width], flat[i * width + width - 2]));
+        return result;
+    }
+}
