@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using static TorchSharp.torch;
+
+namespace Grokking.Bench;
+
+/// <summary>Measures this machine's fp32 matmul throughput with TorchSharp; the best size's best repetition is the peak.</summary>
+public static class MatmulPeak
+{
+    private const int WarmupRepetitions = 3;
+    private const int MinRepetitions = 5;
+
+    /// <summary>One sample per size, in the order given.</summary>
+    public static IReadOnlyList<MatmulSample> Measure(IReadOnlyList<int> sizes, double secondsPerSize) =>
+        sizes.Select(n => MeasureSize(n, secondsPerSize)).ToList();
+
+    /// <summary>The highest best-repetition throughput among the samples, in GFLOP/s.</summary>
+    public static double PeakGflops(IReadOnlyList<MatmulSample> samples) => samples.Max(s => s.BestGflops);
+
+    private static MatmulSample MeasureSize(int n, double secondsPerSize)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(42);
+        var a = rand(n, n, generator: generator);
+        var b = rand(n, n, generator: generator);
+        var product = empty(n, n);
+        for (int i = 0; i < WarmupRepetitions; i++) Multiply(a, b, product);
+
+        var seconds = new List<double>();
+        var budget = Stopwatch.StartNew();
+        while (seconds.Count < MinRepetitions || budget.Elapsed.TotalSeconds < secondsPerSize)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Multiply(a, b, product);
+            seconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        seconds.Sort();
+        double flops = MatmulSample.Flops(n);
+        return new MatmulSample(n, seconds.Count, flops / seconds[0] / 1e9, flops / seconds[seconds.Count / 2] / 1e9);
+    }
+
+    // Writing into a preallocated output keeps allocation out of the timed region; on the CPU the call is synchronous.
+    private static void Multiply(Tensor a, Tensor b, Tensor product) => mm(a, b, product);
+}

@@ -1,0 +1,34 @@
+namespace Grokking.Bench;
+
+/// <summary>
+/// Analytic FLOP counts. A multiply-add is 2 FLOPs; only matmuls are counted (norms, softmax, activations and the
+/// optimizer are left out, so the achieved fraction is a slight underestimate). A training step costs
+/// 3 × the forward FLOPs: the backward pass computes gradients for both inputs and weights, ≈ 2 × forward.
+/// </summary>
+public static class TrainingFlops
+{
+    /// <summary>Forward + backward ≈ 3 × forward.</summary>
+    public const int TrainingFactor = 3;
+
+    /// <summary>
+    /// Forward matmul FLOPs of one example through the decoder-only transformer with L tokens, width W, FFN width F:
+    /// per layer QKV 2·L·W·3W + scores 2·L·L·W + attention·V 2·L·L·W + output projection 2·L·W·W + FFN 2·L·W·F·2;
+    /// the unembedding 2·W·classes is applied at the last position only.
+    /// </summary>
+    public static double TransformerForward(int length, int width, int ffnWidth, int layers, int classes)
+    {
+        double l = length, w = width, f = ffnWidth;
+        double qkv = 2 * l * w * 3 * w;
+        double scores = 2 * l * l * w;
+        double attendValues = 2 * l * l * w;
+        double outputProjection = 2 * l * w * w;
+        double feedForward = 2 * l * w * f * 2;
+        return layers * (qkv + scores + attendValues + outputProjection + feedForward) + 2 * w * classes;
+    }
+
+    /// <summary>Forward matmul FLOPs of one example through Linear layers of the given (in, out) sizes: 2 · Σ in·out.</summary>
+    public static double MlpForward(IEnumerable<(int In, int Out)> layers) => 2.0 * layers.Sum(l => (double)l.In * l.Out);
+
+    /// <summary>FLOPs of one training step on a batch: 3 × forward × batch.</summary>
+    public static double TrainingStep(double forwardPerExample, int batch) => TrainingFactor * forwardPerExample * batch;
+}

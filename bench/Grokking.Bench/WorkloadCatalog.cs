@@ -1,0 +1,54 @@
+using Grokking.Grains.Specs;
+using Grokking.Training.Tasks;
+
+namespace Grokking.Bench;
+
+/// <summary>The two workloads of the issue, written as the specs users run (realistic measurement cadence).</summary>
+public static class WorkloadCatalog
+{
+    public const string FashionMnistFolder = "/usr/share/datasets/fashion-mnist";
+
+    private const string Cadence = "eval_every: 100, rank_every: 1000, checkpoint_every: 1000";
+
+    /// <summary>Power et al.'s transformer on x op y = mod 97 (the operation does not change the cost).</summary>
+    public static Workload PowerTransformer(int steps)
+    {
+        const int length = 4, width = 128, ffn = 512, layers = 2, classes = 97;
+        var spec = $$"""
+            name: bench-transformer
+            seed: 0
+            task: { kind: modular, operation: "x+y", modulus: 97, train_fraction: 0.5, layout: power, loss: ce }
+            model: { kind: transformer, depth: {{layers}}, width: {{width}}, heads: 4, ffn_width: {{ffn}}, layer_norm: true }
+            optimizer: { name: adamw, lr: 1e-3, weight_decay: 1.0, warmup_steps: 10 }
+            training: { steps: {{steps}}, batch_size: 512, {{Cadence}} }
+            """;
+        return Build("transformer", spec, TrainingFlops.TransformerForward(length, width, ffn, layers, classes),
+            $"per layer 2·L·W·3W + 2·L·L·W + 2·L·L·W + 2·L·W·W + 2·L·W·F·2, × {layers} layers, + 2·W·classes "
+            + $"(L={length}, W={width}, F={ffn}, classes={classes})");
+    }
+
+    /// <summary>Omnigrok's image MLP: 4 Linear layers of width 400 on Fashion-MNIST, MSE on one-hot targets.</summary>
+    public static Workload ImageMlp(int steps)
+    {
+        const int inputs = 784, width = 400, classes = 10, depth = 4;
+        var spec = $$"""
+            name: bench-image-mlp
+            seed: 0
+            task: { kind: image, data_dir: {{FashionMnistFolder}}, train_size: 1000, loss: mse }
+            model: { kind: mlp, depth: {{depth}}, width: {{width}}, init_scale: 8.0 }
+            optimizer: { name: adamw, lr: 1e-3, weight_decay: 0.01, warmup_steps: 10 }
+            training: { steps: {{steps}}, batch_size: 200, {{Cadence}} }
+            """;
+        (int In, int Out)[] shapes = [(inputs, width), (width, width), (width, width), (width, classes)];
+        return Build("image MLP", spec, TrainingFlops.MlpForward(shapes),
+            "2 · Σ in·out over Linear layers " + string.Join(" + ", shapes.Select(s => $"{s.In}·{s.Out}")));
+    }
+
+    private static Workload Build(string name, string spec, double forwardPerExample, string formula)
+    {
+        var run = SpecParser.Parse(spec, $"{name} (bench)").Expand().Single();
+        // Builds the task once to learn the evaluation size; for images this also fills the IDX file cache.
+        using var data = TaskDataFactory.Build(run.Config.Task, run.Config.Seed);
+        return new Workload(name, spec, run, forwardPerExample, formula, data.TrainCount + data.ValCount);
+    }
+}
