@@ -1,0 +1,26 @@
+namespace Grokking.Bench;
+
+/// <summary>Timings of one workload: every bare run (a) and every executor run (b), in the order they ran.</summary>
+public sealed record OverheadResult(Workload Workload, IReadOnlyList<BareTiming> Bare, IReadOnlyList<TimeSpan> Executor)
+{
+    /// <summary>The fastest bare run, setup included (what the executor time is compared with).</summary>
+    public TimeSpan BestBare => Bare.Min(b => b.Total);
+
+    /// <summary>The fastest bare training loop alone (the throughput figures).</summary>
+    public TimeSpan BestBareLoop => Bare.Min(b => b.Loop);
+
+    public TimeSpan BestExecutor => Executor.Min();
+
+    /// <summary>(b − a) / a with the minimum of each.</summary>
+    public double Overhead => (BestExecutor - BestBare) / BestBare;
+
+    public double BareStepsPerSecond => Workload.Steps / BestBareLoop.TotalSeconds;
+
+    public double ExecutorStepsPerSecond => Workload.Steps / BestExecutor.TotalSeconds;
+
+    /// <summary>Achieved training FLOP/s of the bare loop.</summary>
+    public double BareGflops => BareStepsPerSecond * Workload.FlopsPerStep / 1e9;
+
+    /// <summary>Training FLOPs only (evaluation not counted) over the executor's whole wall time.</summary>
+    public double ExecutorGflops => ExecutorStepsPerSecond * Workload.FlopsPerStep / 1e9;
+}
