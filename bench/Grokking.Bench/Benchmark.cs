@@ -1,0 +1,35 @@
+using Grokking.Training;
+
+namespace Grokking.Bench;
+
+/// <summary>The whole benchmark in one process: matmul peak, then both workloads, then the verdicts.</summary>
+public static class Benchmark
+{
+    /// <summary>Measures and prints everything but the summary; returns the figures with their targets.</summary>
+    public static async Task<IReadOnlyList<Target>> RunAsync(BenchOptions options, BenchReport report)
+    {
+        // Before any other torch call: the thread count is fixed once per process (RunTrainer's call is then a no-op).
+        TorchRuntime.Initialise(options.Threads);
+        var plan = options.Quick ? BenchPlan.Quick : BenchPlan.Full;
+        report.Configuration(options, plan);
+
+        Workload[] workloads = [WorkloadCatalog.PowerTransformer(plan.TransformerSteps), WorkloadCatalog.ImageMlp(plan.MlpSteps)];
+        Workload[] warmups = [WorkloadCatalog.PowerTransformer(plan.WarmupSteps), WorkloadCatalog.ImageMlp(plan.WarmupSteps)];
+        foreach (var w in workloads) report.WorkloadSpec(w);
+
+        var samples = MatmulPeak.Measure(plan.MatmulSizes, plan.MatmulSecondsPerSize);
+        double peak = MatmulPeak.PeakGflops(samples);
+        report.Matmul(samples, peak);
+
+        report.Section("Timing runs (interleaved a, b, a, b, …)");
+        var results = new List<OverheadResult>();
+        for (int i = 0; i < workloads.Length; i++)
+            results.Add(await OverheadMeasurement.MeasureAsync(workloads[i], warmups[i], plan.Rounds, report.Line));
+
+        var throughputTargets = results.Select(r => Target.PeakFraction($"{r.Workload.Name}: fraction of matmul peak", r.BareGflops / peak)).ToList();
+        var overheadTargets = results.Select(r => Target.Overhead($"{r.Workload.Name}: machinery overhead", r.Overhead)).ToList();
+        report.Throughput(results, peak, throughputTargets);
+        report.Overhead(results, overheadTargets);
+        return [.. throughputTargets, .. overheadTargets];
+    }
+}
