@@ -31,9 +31,7 @@ public sealed class RunTrainer : IDisposable
     private readonly long _batchSize;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private double _wallTimeBefore;
-    private long _epoch;
-    private long _position;
-    private long[]? _order;
+    private readonly BatchOrder _batches;
 
     private RunTrainer(RunConfig config, Device? device)
     {
@@ -48,6 +46,7 @@ public sealed class RunTrainer : IDisposable
         _valLabels = _data.ValLabels.to(_device);
         _probe = _valInputs.narrow(0, 0, Math.Min(config.Training.ProbeSize, _data.ValCount));
         _batchSize = config.Training.BatchSize <= 0 ? _data.TrainCount : Math.Min(config.Training.BatchSize, _data.TrainCount);
+        _batches = new BatchOrder(_data.TrainCount, _batchSize, SplitMix64.Mix(config.Seed, DataOrderPurpose));
 
         _initGenerator = new Generator(SplitMix64.Mix(config.Seed, InitPurpose));
         _dropoutGenerator = new Generator(SplitMix64.Mix(config.Seed, DropoutPurpose), _device);
@@ -165,33 +164,9 @@ public sealed class RunTrainer : IDisposable
 
     private (Tensor Inputs, Tensor Labels) NextBatch()
     {
-        long n = _data.TrainCount;
-        if (_batchSize == n) return (_trainInputs, _trainLabels);
-        if (_order is null || _position + _batchSize > n)
-        {
-            if (_order is not null)
-            {
-                _epoch++;
-                _position = 0;
-            }
-            _order = Permutation(n, SplitMix64.Mix(_config.Seed, DataOrderPurpose, _epoch));
-        }
-        var index = tensor(_order.AsSpan((int)_position, (int)_batchSize).ToArray(), device: _device);
-        _position += _batchSize;
+        if (_batchSize == _data.TrainCount) return (_trainInputs, _trainLabels);
+        var index = tensor(_batches.Next(), device: _device);
         return (_trainInputs.index_select(0, index), _trainLabels.index_select(0, index));
-    }
-
-    private static long[] Permutation(long n, ulong seed)
-    {
-        var order = new long[n];
-        for (long i = 0; i < n; i++) order[i] = i;
-        var rng = new SplitMix64(seed);
-        for (long i = n - 1; i > 0; i--)
-        {
-            long j = (long)(rng.Next() % (ulong)(i + 1));
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return order;
     }
 
     private Tensor Loss(Tensor logits, Tensor labels) => _config.Task.Loss == "mse"
@@ -254,9 +229,9 @@ public sealed class RunTrainer : IDisposable
         {
             w.Write(Step);
             w.Write(WallTimeS);
-            w.Write(_epoch);
-            w.Write(_position);
-            w.Write(_order is not null);
+            w.Write(_batches.Epoch);
+            w.Write(_batches.Position);
+            w.Write(_batches.Started);
             WriteTracker(w);
             TensorCodec.Write(w, _initGenerator.get_state());
             TensorCodec.Write(w, _dropoutGenerator.get_state());
@@ -285,9 +260,7 @@ public sealed class RunTrainer : IDisposable
         Step = r.ReadInt64();
         _wallTimeBefore = r.ReadDouble();
         _clock.Restart();
-        _epoch = r.ReadInt64();
-        _position = r.ReadInt64();
-        _order = r.ReadBoolean() ? Permutation(_data.TrainCount, SplitMix64.Mix(_config.Seed, DataOrderPurpose, _epoch)) : null;
+        _batches.Restore(epoch: r.ReadInt64(), position: r.ReadInt64(), started: r.ReadBoolean());
         ReadTracker(r);
         using (var state = TensorCodec.Read(r)) _initGenerator.set_state(state);
         using (var state = TensorCodec.Read(r)) _dropoutGenerator.set_state(state);

@@ -26,4 +26,18 @@ public struct SplitMix64(ulong state)
         }
         return h;
     }
+
+    /// <summary>A uniformly shuffled 0..n-1 (Fisher-Yates), identical on every machine for the same seed.</summary>
+    public static long[] Permutation(long n, ulong seed)
+    {
+        var order = new long[n];
+        for (long i = 0; i < n; i++) order[i] = i;
+        var rng = new SplitMix64(seed);
+        for (long i = n - 1; i > 0; i--)
+        {
+            long j = (long)(rng.Next() % (ulong)(i + 1));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
 }

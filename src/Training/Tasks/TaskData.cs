@@ -62,15 +62,8 @@ public sealed class TaskData : IDisposable
     /// <summary>A seeded, disjoint split of indices 0..count-1 into a training part of <paramref name="trainCount"/> and the rest.</summary>
     public static (long[] Train, long[] Val) Split(long count, long trainCount, long seed)
     {
-        var order = new long[count];
-        for (long i = 0; i < count; i++) order[i] = i;
         // A private PRNG (not torch's) so the split is identical on every machine and torch version.
-        var rng = new SplitMix64((ulong)seed ^ 0x9E3779B97F4A7C15UL);
-        for (long i = count - 1; i > 0; i--)
-        {
-            long j = (long)(rng.Next() % (ulong)(i + 1));
-            (order[i], order[j]) = (order[j], order[i]);
-        }
+        var order = SplitMix64.Permutation(count, (ulong)seed ^ 0x9E3779B97F4A7C15UL);
         var train = order[..(int)trainCount];
         var val = order[(int)trainCount..];
         Array.Sort(train);
