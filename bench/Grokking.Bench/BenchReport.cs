@@ -36,7 +36,10 @@ public sealed class BenchReport(TextWriter output)
         Line($"  FLOPs/training step:   {w.FlopsPerStep:N0} = 3 × forward × batch {w.BatchSize} (forward + backward ≈ 3 × forward)");
         Line($"  executor cadence over {w.Steps} steps: {w.EvaluationCount} full evaluations of {w.EvalExamples:N0} examples, "
             + $"{w.RankCount} layer measurements, {w.CheckpointCount} checkpoint(s) + Parquet segment pair(s), {w.Steps} metric rows");
-        Line($"  evaluation work alone (analytic, forward matmuls): {w.EvaluationShare:P1} of the training FLOPs");
+        var steady = w.SteadyStateCounts;
+        Line($"  a long run with this cadence makes per {w.Steps} steps {steady.Evaluations:0.##} evaluations, {steady.Ranks:0.##} layer measurements "
+            + $"and {steady.Checkpoints:0.##} checkpoints: the extra ones at step 1 and at the end weigh more here than they would there");
+        Line($"  evaluation work alone (analytic, forward matmuls): {w.EvaluationShare:0.0%} of the training FLOPs of this run");
     }
 
     public void Matmul(IReadOnlyList<MatmulSample> samples, double peak)
@@ -82,14 +85,22 @@ public sealed class BenchReport(TextWriter output)
         Line("  overhead = (min b − min a) / min a; both include building data, model and optimizer;");
         Line("  (b) adds per-step metric rows (loss/accuracy read back with .item()), full evaluations, layer measurements,");
         Line("  Parquet segments and checkpoints (fsync'd) — see each workload's cadence and analytic evaluation share above.");
+        Line("  run-to-run spread ((slowest − fastest) / fastest); overhead differences smaller than this are noise:");
+        foreach (var r in results)
+            Line($"    {r.Workload.Name}: (a) {r.BareSpread:0.0%}, (b) {r.ExecutorSpread:0.0%}");
+        Line("  rough split (assumes evaluation runs at the bare loop's FLOP rate; an estimate, not a measurement):");
+        foreach (var r in results)
+            Line($"    {r.Workload.Name}: evaluation ≈ {r.Workload.EvaluationShare:+0.0%}, everything else ≈ {r.Overhead - r.Workload.EvaluationShare:+0.0%;-0.0%}");
     }
 
-    public void Summary(IEnumerable<Target> targets, TimeSpan duration)
+    public void Summary(BenchResult result, TimeSpan duration)
     {
         Section("Summary");
         var table = new TextTable("figure", "measured", "target", "verdict");
-        foreach (var t in targets) table.Add(t.Figure, t.Format(t.Value), t.Goal, t.Verdict);
+        foreach (var t in result.Targets) table.Add(t.Figure, t.Format(t.Value), t.Goal, t.Verdict);
         table.WriteTo(output);
+        if (!result.BareLoopDoesTrainerWork)
+            Line("  WARNING: the bare loop no longer reproduces RunTrainer's losses (see the check above); the overhead figures compare different work.");
         Line("");
         Line($"Benchmark wall-clock duration: {duration.TotalSeconds:F1} s");
     }

@@ -5,8 +5,8 @@ namespace Grokking.Bench;
 /// <summary>The whole benchmark in one process: matmul peak, then both workloads, then the verdicts.</summary>
 public static class Benchmark
 {
-    /// <summary>Measures and prints everything but the summary; returns the figures with their targets.</summary>
-    public static async Task<IReadOnlyList<Target>> RunAsync(BenchOptions options, BenchReport report)
+    /// <summary>Measures and prints everything but the summary.</summary>
+    public static async Task<BenchResult> RunAsync(BenchOptions options, BenchReport report)
     {
         // Before any other torch call: the thread count is fixed once per process (RunTrainer's call is then a no-op).
         TorchRuntime.Initialise(options.Threads);
@@ -21,6 +21,10 @@ public static class Benchmark
         double peak = MatmulPeak.PeakGflops(samples);
         report.Matmul(samples, peak);
 
+        report.Section("Check: the bare loop does RunTrainer's work");
+        var checks = workloads.Select(SameWorkCheck.Compare).ToList();
+        foreach (var check in checks) report.Line(check.Description);
+
         report.Section("Timing runs (interleaved a, b, a, b, …)");
         var results = new List<OverheadResult>();
         for (int i = 0; i < workloads.Length; i++)
@@ -30,6 +34,6 @@ public static class Benchmark
         var overheadTargets = results.Select(r => Target.Overhead($"{r.Workload.Name}: machinery overhead", r.Overhead)).ToList();
         report.Throughput(results, peak, throughputTargets);
         report.Overhead(results, overheadTargets);
-        return [.. throughputTargets, .. overheadTargets];
+        return new BenchResult([.. throughputTargets, .. overheadTargets], checks.All(c => c.Same));
     }
 }

@@ -11,6 +11,12 @@ public sealed record OverheadResult(Workload Workload, IReadOnlyList<BareTiming>
 
     public TimeSpan BestExecutor => Executor.Min();
 
+    /// <summary>(slowest − fastest) / fastest over the bare runs: the machine's noise at this run length.</summary>
+    public double BareSpread => Spread(Bare.Select(b => b.Total).ToList());
+
+    /// <summary>(slowest − fastest) / fastest over the executor runs.</summary>
+    public double ExecutorSpread => Spread(Executor);
+
     /// <summary>(b − a) / a with the minimum of each.</summary>
     public double Overhead => (BestExecutor - BestBare) / BestBare;
 
@@ -23,4 +29,6 @@ public sealed record OverheadResult(Workload Workload, IReadOnlyList<BareTiming>
 
     /// <summary>Training FLOPs only (evaluation not counted) over the executor's whole wall time.</summary>
     public double ExecutorGflops => ExecutorStepsPerSecond * Workload.FlopsPerStep / 1e9;
+
+    private static double Spread(IReadOnlyList<TimeSpan> times) => (times.Max() - times.Min()) / times.Min();
 }

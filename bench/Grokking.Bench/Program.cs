@@ -20,7 +20,7 @@ if (FashionMnistCheck.Problem(WorkloadCatalog.FashionMnistFolder) is { } problem
 }
 
 var report = new BenchReport(Console.Out);
-var targets = await Benchmark.RunAsync(options, report);
-report.Summary(targets, clock.Elapsed);
+var result = await Benchmark.RunAsync(options, report);
+report.Summary(result, clock.Elapsed);
 // Misses are results, not failures: the exit code says only whether the benchmark ran.
 return 0;

@@ -36,6 +36,19 @@ public sealed record Workload(
     /// <summary>Checkpoints (and Parquet segment pairs) the executor writes: one per checkpoint interval started.</summary>
     public int CheckpointCount => (Steps + Run.Config.Training.CheckpointEvery - 1) / Run.Config.Training.CheckpointEvery;
 
+    /// <summary>
+    /// (evaluations, layer measurements, checkpoints) a long run makes per <see cref="Steps"/> steps, where the extra
+    /// ones at step 1 and at the last step are amortised; a short benchmark run over-weights them.
+    /// </summary>
+    public (double Evaluations, double Ranks, double Checkpoints) SteadyStateCounts
+    {
+        get
+        {
+            var t = Run.Config.Training;
+            return ((double)Steps / t.EvalEvery, t.RankEvery <= 0 ? 0 : (double)Steps / t.RankEvery, (double)Steps / t.CheckpointEvery);
+        }
+    }
+
     private int CountCadence(int every) =>
         every <= 0 ? 0 : Enumerable.Range(1, Steps).Count(s => s == 1 || s % every == 0 || s == Steps);
 }

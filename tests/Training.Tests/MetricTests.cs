@@ -37,6 +37,36 @@ public class MetricTests
     }
 
     [Fact]
+    public void Rqi_matches_the_definition_computed_quadruple_by_quadruple()
+    {
+        // A noisy line: some parallelograms close within the tolerance, others do not.
+        const int count = 12;
+        var generator = new Generator(5);
+        using var embeddings = arange(count, dtype: ScalarType.Float64).unsqueeze(1).repeat(1, 3) * 0.1 + randn(count, 3, dtype: ScalarType.Float64, generator: generator) * 0.02;
+        var e = embeddings.data<double>().ToArray();
+        double mean = e.Average();
+        double std = Math.Sqrt(e.Sum(v => (v - mean) * (v - mean)) / (e.Length - 1));
+        int close = 0, total = 0;
+        for (int i = 0; i < count; i++)
+        for (int j = i + 1; j < count; j++)
+        for (int m = j; m < count; m++)
+        {
+            int n = j + m - i;
+            if (n >= count || n <= m) continue;
+            total++;
+            double sum = 0;
+            for (int d = 0; d < 3; d++)
+            {
+                double r = (e[i * 3 + d] + e[n * 3 + d] - e[j * 3 + d] - e[m * 3 + d]) / std;
+                sum += r * r;
+            }
+            if (sum / 3 < RepresentationQuality.Tolerance) close++;
+        }
+        Assert.InRange(close, 1, total - 1);
+        Assert.Equal((double)close / total, RepresentationQuality.Of(embeddings, count)!.Value, 12);
+    }
+
+    [Fact]
     public void Rqi_is_low_for_random_embeddings()
     {
         using var embeddings = randn(10, 1, generator: new Generator(11));

@@ -23,12 +23,16 @@ public static class RepresentationQuality
         using var scope = NewDisposeScope();
         var e = embeddings.detach().narrow(0, 0, count).to_type(ScalarType.Float64);
         e = (e - e.mean()) / e.std();
-        var i = tensor(quadruples[0]);
-        var j = tensor(quadruples[1]);
-        var m = tensor(quadruples[2]);
-        var n = tensor(quadruples[3]);
-        var residual = e.index_select(0, i) + e.index_select(0, n) - e.index_select(0, j) - e.index_select(0, m);
-        var close = residual.pow(2).mean([1]).lt(Tolerance);
+        // ||E_i + E_n - E_j - E_m||^2 expands into sixteen signed entries of the Gram matrix G = E E^T, so the
+        // residual of every quadruple is gathered from a count x count matrix instead of copying wide rows.
+        var gram = e.matmul(e.t()).flatten();
+        var members = quadruples.Select(q => tensor(q)).ToArray();
+        long[] signs = [1, -1, -1, 1];
+        var squared = zeros(quadruples[0].Length, dtype: ScalarType.Float64);
+        for (int a = 0; a < 4; a++)
+            for (int b = 0; b < 4; b++)
+                squared.add_(gram.index_select(0, members[a] * count + members[b]), signs[a] * signs[b]);
+        var close = squared.div_(e.shape[1]).lt(Tolerance);
         return close.to_type(ScalarType.Float64).mean().item<double>();
     }
 

@@ -9,43 +9,35 @@ namespace Grokking.Training.Optimization;
 /// initial values; parameter groups carry their own learning rate and decay (Liu et al.'s toy model).
 /// Written out rather than taken from TorchSharp so its whole state is explicit and checkpointable.
 /// </summary>
+/// <remarks>
+/// The parameters of each group are re-seated as views of one flat buffer, so an update is a handful of
+/// kernels over the whole group instead of a handful per parameter tensor; for the small models under study
+/// the per-kernel cost, not arithmetic, dominates the optimizer.
+/// </remarks>
 public sealed class AdamW : IDisposable
 {
     private readonly OptimizerConfig _config;
-    private readonly ParameterGroup[] _groups;
+    private readonly FlatGroup[] _groups;
 
     public AdamW(OptimizerConfig config, IEnumerable<ParameterGroup> groups)
     {
         _config = config;
-        _groups = groups.Where(g => g.Parameters.Count > 0).ToArray();
-        foreach (var group in _groups)
-        {
-            foreach (var p in group.Parameters)
-            {
-                FirstMoments.Add(zeros_like(p));
-                SecondMoments.Add(zeros_like(p));
-                Anchors.Add(config.DecayToward == "init" ? p.detach().clone() : null);
-                Owners.Add(group);
-            }
-        }
+        _groups = groups.Where(g => g.Parameters.Count > 0).Select(g => new FlatGroup(g, config.DecayToward == "init")).ToArray();
     }
 
     /// <summary>Optimizer steps taken so far.</summary>
     public long StepCount { get; set; }
 
-    /// <summary>Every parameter, in the order of the state lists below.</summary>
-    public IEnumerable<Parameter> Parameters => _groups.SelectMany(g => g.Parameters);
+    /// <summary>Per group: the flat first moments (checkpointed).</summary>
+    public IReadOnlyList<Tensor> FirstMoments => _groups.Select(g => g.FirstMoment).ToList();
 
-    public List<Tensor> FirstMoments { get; } = [];
+    /// <summary>Per group: the flat second moments (checkpointed).</summary>
+    public IReadOnlyList<Tensor> SecondMoments => _groups.Select(g => g.SecondMoment).ToList();
 
-    public List<Tensor> SecondMoments { get; } = [];
+    /// <summary>Per group: the flat initial weights when decay pulls toward initialisation, else null.</summary>
+    public IReadOnlyList<Tensor?> Anchors => _groups.Select(g => g.Anchor).ToList();
 
-    /// <summary>Initial weights when decay pulls toward initialisation; null entries otherwise.</summary>
-    public List<Tensor?> Anchors { get; } = [];
-
-    private List<ParameterGroup> Owners { get; } = [];
-
-    /// <summary>The warmup factor for the next step (1-based): min(1, step / warmup).</summary>
+    /// <summary>The warmup factor for a step (1-based): min(1, step / warmup).</summary>
     public double WarmupFactor(long step) =>
         _config.WarmupSteps <= 0 ? 1.0 : Math.Min(1.0, (double)step / _config.WarmupSteps);
 
@@ -60,46 +52,96 @@ public sealed class AdamW : IDisposable
         double b1 = _config.Beta1, b2 = _config.Beta2;
         double correction1 = 1 - Math.Pow(b1, StepCount);
         double correction2 = Math.Sqrt(1 - Math.Pow(b2, StepCount));
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        int i = 0;
-        foreach (var p in Parameters)
+        foreach (var group in _groups)
         {
-            var group = Owners[i];
+            var grad = group.GatherGradients();
+            if (grad is null) continue;
             double lr = group.Lr * warmup;
-            var grad = p.grad;
-            if (grad is not null)
+            var p = group.Weights;
+            if (group.WeightDecay != 0)
             {
-                if (group.WeightDecay != 0)
-                {
-                    p.mul_(1 - lr * group.WeightDecay);
-                    if (Anchors[i] is { } anchor) p.add_(anchor, lr * group.WeightDecay);
-                }
-                var m = FirstMoments[i];
-                var v = SecondMoments[i];
-                m.mul_(b1).add_(grad, 1 - b1);
-                v.mul_(b2).addcmul_(grad, grad, 1 - b2);
-                using var denominator = v.sqrt().div_(correction2).add_(_config.Eps);
-                p.addcdiv_(m, denominator, -lr / correction1);
+                p.mul_(1 - lr * group.WeightDecay);
+                if (group.Anchor is { } anchor) p.add_(anchor, lr * group.WeightDecay);
             }
-            i++;
+            group.FirstMoment.mul_(b1).add_(grad, 1 - b1);
+            group.SecondMoment.mul_(b2).addcmul_(grad, grad, 1 - b2);
+            var denominator = group.SecondMoment.sqrt().div_(correction2).add_(_config.Eps);
+            p.addcdiv_(group.FirstMoment, denominator, -lr / correction1);
         }
     }
 
+    /// <summary>Drops the gradients so the next backward pass writes fresh ones.</summary>
     public void ZeroGrad()
     {
-        foreach (var p in Parameters)
-        {
-            if (p.grad is { } grad)
-            {
-                grad.detach_();
-                grad.zero_();
-            }
-        }
+        foreach (var group in _groups) group.DropGradients();
     }
 
     public void Dispose()
     {
-        foreach (var t in FirstMoments.Concat(SecondMoments)) t.Dispose();
-        foreach (var t in Anchors) t?.Dispose();
+        foreach (var group in _groups) group.Dispose();
+    }
+
+    /// <summary>One parameter group whose parameters live in one contiguous buffer.</summary>
+    private sealed class FlatGroup : IDisposable
+    {
+        private readonly IReadOnlyList<Parameter> _parameters;
+
+        public FlatGroup(ParameterGroup group, bool anchorAtInit)
+        {
+            _parameters = group.Parameters;
+            Lr = group.Lr;
+            WeightDecay = group.WeightDecay;
+            var first = _parameters[0];
+            Weights = empty(_parameters.Sum(p => p.numel()), dtype: first.dtype, device: first.device);
+            using var _ = no_grad();
+            long offset = 0;
+            foreach (var p in _parameters)
+            {
+                long n = p.numel();
+                using var slot = Weights.narrow(0, offset, n);
+                slot.copy_(p.detach().reshape(-1));
+                using var view = slot.view(p.shape);
+                p.set_(view);
+                offset += n;
+            }
+            FirstMoment = zeros_like(Weights);
+            SecondMoment = zeros_like(Weights);
+            Anchor = anchorAtInit ? Weights.clone() : null;
+        }
+
+        public double Lr { get; }
+
+        public double WeightDecay { get; }
+
+        /// <summary>Every parameter of the group, flattened; the parameters are views into it.</summary>
+        public Tensor Weights { get; }
+
+        public Tensor FirstMoment { get; }
+
+        public Tensor SecondMoment { get; }
+
+        public Tensor? Anchor { get; }
+
+        /// <summary>The group's gradients as one flat tensor (zeros for parameters without one); null if none has one.</summary>
+        public Tensor? GatherGradients()
+        {
+            var grads = _parameters.Select(p => p.grad).ToList();
+            if (grads.All(g => g is null)) return null;
+            return cat(grads.Select((g, i) => g is null ? zeros(_parameters[i].numel(), dtype: Weights.dtype, device: Weights.device) : g.reshape(-1)).ToList(), 0);
+        }
+
+        public void DropGradients()
+        {
+            foreach (var p in _parameters) p.grad = null;
+        }
+
+        public void Dispose()
+        {
+            FirstMoment.Dispose();
+            SecondMoment.Dispose();
+            Anchor?.Dispose();
+        }
     }
 }

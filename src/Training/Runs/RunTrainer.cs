@@ -213,9 +213,8 @@ public sealed class RunTrainer : IDisposable
     private static double WeightNorm(IEnumerable<Tensor> parameters)
     {
         using var scope = NewDisposeScope();
-        double sum = 0;
-        foreach (var p in parameters) sum += p.detach().to_type(ScalarType.Float64).pow(2).sum().item<double>();
-        return Math.Sqrt(sum);
+        var squares = parameters.Select(p => p.detach().to_type(ScalarType.Float64).pow(2).sum()).ToArray();
+        return Math.Sqrt(stack(squares).sum().item<double>());
     }
 
     private Tensor ToDevice(Tensor t, ScalarType dtype) =>
