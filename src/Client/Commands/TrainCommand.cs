@@ -48,10 +48,8 @@ public static class TrainCommand
         view.Header(sweep, outDir);
         try
         {
-            // Training is synchronous tensor work; keep it off the thread that draws the progress view.
-            var outcome = await view.ShowWhile(progress =>
-                Task.Factory.StartNew(() => executor.ExecuteAsync(runSpec, progress, cancellation),
-                    cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+            // Training runs on a dedicated thread, off the thread that draws the progress view.
+            var outcome = await view.ShowWhile(progress => executor.ExecuteAsync(runSpec, progress, cancellation));
             view.Summary(outcome, MetricDatasetLayout.MetricsFolder(outDir, sweep.Name, runSpec.RunId));
             return cancellation.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Success;
         }

@@ -11,7 +11,7 @@ internal static class SpecCatalog
     [
         Int("seed", "seed", min: 0, int32: false, apply: (c, v) => c with { Seed = (long)v! }),
 
-        Choice("task.kind", "task_kind", ["modular", "image", "toy"], (c, v) => c with { Task = c.Task with { Kind = (string)v! } }),
+        Choice("task.kind", "task_kind", ["modular", "image", "toy", "noop"], (c, v) => c with { Task = c.Task with { Kind = (string)v! } }),
         new SpecField
         {
             Path = "task.operation", Column = "operation", Type = SpecFieldType.Choice, Choices = ModularOperations.Names,
@@ -29,6 +29,7 @@ internal static class SpecCatalog
         Int("task.train_size", "train_size", min: 1, apply: (c, v) => c with { Task = c.Task with { TrainSize = (int)(long)v! } }),
         Int("task.val_size", "val_size", min: 0, apply: (c, v) => c with { Task = c.Task with { ValSize = (int)(long)v! } }),
         Choice("task.loss", "loss", ["ce", "mse"], (c, v) => c with { Task = c.Task with { Loss = (string)v! } }),
+        Int("task.step_ms", "step_ms", min: 0, max: 60_000, apply: (c, v) => c with { Task = c.Task with { StepMs = (int)(long)v! } }),
 
         Choice("model.kind", "model_kind", ["transformer", "mlp", "toy"], (c, v) => c with { Model = c.Model with { Kind = (string)v! } }),
         Int("model.depth", "depth", min: 1, apply: (c, v) => c with { Model = c.Model with { Depth = (int)(long)v! } }),

@@ -3,7 +3,7 @@ namespace Grokking.Training.Config;
 /// <summary>What to learn: the dataset and how it is split.</summary>
 public sealed record TaskConfig
 {
-    /// <summary>modular (binary operations mod p and in S5), image (IDX files) or toy (Liu et al. addition).</summary>
+    /// <summary>modular (binary operations mod p and in S5), image (IDX files), toy (Liu et al. addition) or noop (no training; for orchestration tests).</summary>
     public string Kind { get; init; } = "modular";
 
     /// <summary>Modular: one of <see cref="Tasks.ModularOperations.Names"/>.</summary>
@@ -29,4 +29,7 @@ public sealed record TaskConfig
 
     /// <summary>Loss: ce (cross-entropy) or mse (on one-hot targets, as in Omnigrok).</summary>
     public string Loss { get; init; } = "ce";
+
+    /// <summary>Noop: milliseconds each step sleeps, to stand in for training time.</summary>
+    public int StepMs { get; init; }
 }

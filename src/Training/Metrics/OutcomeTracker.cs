@@ -41,4 +41,28 @@ public sealed class OutcomeTracker(double phaseThreshold, long phaseGap, double?
         stepsTrained, StepTrain99, StepVal99, StepTrainThreshold, StepValThreshold,
         PhaseClassifier.Classify(StepTrainThreshold, StepValThreshold, phaseGap),
         LastTrainLoss, LastTrainAcc, LastValLoss, LastValAcc, MaxValAcc, ShouldStop, wallTimeS);
+
+    /// <summary>Writes the tracker's state (part of a checkpoint).</summary>
+    public void Save(BinaryWriter w)
+    {
+        foreach (var v in new[] { StepTrain99, StepVal99, StepTrainThreshold, StepValThreshold }) w.Write(v ?? -1);
+        foreach (var v in new[] { LastTrainLoss, LastTrainAcc, LastValLoss, LastValAcc, MaxValAcc }) w.Write(v);
+        w.Write(EvalsAtTarget);
+    }
+
+    /// <summary>Reads state written by <see cref="Save"/>.</summary>
+    public void Restore(BinaryReader r)
+    {
+        static long? Step(long v) => v < 0 ? null : v;
+        StepTrain99 = Step(r.ReadInt64());
+        StepVal99 = Step(r.ReadInt64());
+        StepTrainThreshold = Step(r.ReadInt64());
+        StepValThreshold = Step(r.ReadInt64());
+        LastTrainLoss = r.ReadDouble();
+        LastTrainAcc = r.ReadDouble();
+        LastValLoss = r.ReadDouble();
+        LastValAcc = r.ReadDouble();
+        MaxValAcc = r.ReadDouble();
+        EvalsAtTarget = r.ReadInt32();
+    }
 }

@@ -15,7 +15,7 @@ namespace Grokking.Training.Runs;
 /// randomness is owned by the run and stored in its checkpoint, so a resumed run repeats an uninterrupted
 /// one bit for bit. Not thread-safe: one thread drives a run.
 /// </summary>
-public sealed class RunTrainer : IDisposable
+public sealed class RunTrainer : IRunTrainer
 {
     private const long InitPurpose = 1, DropoutPurpose = 2, DataOrderPurpose = 3;
     private const int EvalChunk = 8192;
@@ -231,7 +231,7 @@ public sealed class RunTrainer : IDisposable
             w.Write(_batches.Epoch);
             w.Write(_batches.Position);
             w.Write(_batches.Started);
-            WriteTracker(w);
+            _tracker.Save(w);
             TensorCodec.Write(w, _initGenerator.get_state());
             TensorCodec.Write(w, _dropoutGenerator.get_state());
             var named = _model.named_parameters().ToList();
@@ -260,7 +260,7 @@ public sealed class RunTrainer : IDisposable
         _wallTimeBefore = r.ReadDouble();
         _clock.Restart();
         _batches.Restore(epoch: r.ReadInt64(), position: r.ReadInt64(), started: r.ReadBoolean());
-        ReadTracker(r);
+        _tracker.Restore(r);
         using (var state = TensorCodec.Read(r)) _initGenerator.set_state(state);
         using (var state = TensorCodec.Read(r)) _dropoutGenerator.set_state(state);
         var named = _model.named_parameters().ToList();
@@ -284,30 +284,6 @@ public sealed class RunTrainer : IDisposable
                 throw new InvalidDataException("Checkpoint and configuration disagree on decay_toward.");
             if (_optimizer.Anchors[i] is { } anchor) TensorCodec.ReadInto(r, anchor, $"adam.anchor[{i}]");
         }
-    }
-
-    private void WriteTracker(BinaryWriter w)
-    {
-        foreach (var v in new[] { _tracker.StepTrain99, _tracker.StepVal99, _tracker.StepTrainThreshold, _tracker.StepValThreshold })
-            w.Write(v ?? -1);
-        foreach (var v in new[] { _tracker.LastTrainLoss, _tracker.LastTrainAcc, _tracker.LastValLoss, _tracker.LastValAcc, _tracker.MaxValAcc })
-            w.Write(v);
-        w.Write(_tracker.EvalsAtTarget);
-    }
-
-    private void ReadTracker(BinaryReader r)
-    {
-        static long? Step(long v) => v < 0 ? null : v;
-        _tracker.StepTrain99 = Step(r.ReadInt64());
-        _tracker.StepVal99 = Step(r.ReadInt64());
-        _tracker.StepTrainThreshold = Step(r.ReadInt64());
-        _tracker.StepValThreshold = Step(r.ReadInt64());
-        _tracker.LastTrainLoss = r.ReadDouble();
-        _tracker.LastTrainAcc = r.ReadDouble();
-        _tracker.LastValLoss = r.ReadDouble();
-        _tracker.LastValAcc = r.ReadDouble();
-        _tracker.MaxValAcc = r.ReadDouble();
-        _tracker.EvalsAtTarget = r.ReadInt32();
     }
 
     public void Dispose()

@@ -24,13 +24,13 @@ public sealed class RunExecutorTests : IDisposable
     [Fact]
     public async Task A_cancelled_then_resumed_run_has_every_step_once_and_equals_an_uninterrupted_run()
     {
-        await Executor(_reference.Path).ExecuteAsync(Run);
+        Executor(_reference.Path).Execute(Run);
 
         using var cancel = new CancellationTokenSource();
         var stopAtStep = new Progress(p => { if (p.Step >= 47) cancel.Cancel(); });
-        var partial = await Executor(_interrupted.Path).ExecuteAsync(Run, stopAtStep, cancel.Token);
+        var partial = Executor(_interrupted.Path).Execute(Run, stopAtStep, cancel.Token);
         Assert.InRange(partial.StepsTrained, 47, 89);
-        var outcome = await Executor(_interrupted.Path).ExecuteAsync(Run);
+        var outcome = Executor(_interrupted.Path).Execute(Run);
         Assert.Equal(90, outcome.StepsTrained);
 
         AssertExactlyOnce(_interrupted.Path, 90);
@@ -41,15 +41,15 @@ public sealed class RunExecutorTests : IDisposable
     [Fact]
     public async Task A_crash_between_segment_and_checkpoint_leaves_no_duplicate_rows_after_resume()
     {
-        await Executor(_reference.Path).ExecuteAsync(Run);
+        Executor(_reference.Path).Execute(Run);
 
         // The third checkpoint write "crashes": segment (40, 60] is durable, the checkpoint for 60 is not.
         var crashing = new CrashingStore(new FileCheckpointStore(_interrupted.Path), failOnSave: 3);
         var executor = new RunExecutor(crashing, new MetricSegmentWriter(), _interrupted.Path);
-        await Assert.ThrowsAsync<IOException>(() => executor.ExecuteAsync(Run));
+        Assert.Throws<IOException>(() => executor.Execute(Run));
         Assert.Equal(60, Steps(_interrupted.Path).Max());
 
-        await Executor(_interrupted.Path).ExecuteAsync(Run);
+        Executor(_interrupted.Path).Execute(Run);
         AssertExactlyOnce(_interrupted.Path, 90);
         Assert.Equal(Metrics(_reference.Path), Metrics(_interrupted.Path));
     }
@@ -57,9 +57,9 @@ public sealed class RunExecutorTests : IDisposable
     [Fact]
     public async Task Running_a_finished_run_again_trains_nothing_and_writes_nothing()
     {
-        await Executor(_reference.Path).ExecuteAsync(Run);
+        Executor(_reference.Path).Execute(Run);
         var before = Directory.GetFiles(_reference.Path, "*.parquet", SearchOption.AllDirectories).Select(File.GetLastWriteTimeUtc).ToList();
-        var outcome = await Executor(_reference.Path).ExecuteAsync(Run);
+        var outcome = Executor(_reference.Path).Execute(Run);
         Assert.Equal(90, outcome.StepsTrained);
         Assert.Equal(before, Directory.GetFiles(_reference.Path, "*.parquet", SearchOption.AllDirectories).Select(File.GetLastWriteTimeUtc));
     }
