@@ -24,22 +24,31 @@ public sealed class BenchReport(TextWriter output)
         Line($"  torch threads:  {get_num_threads()} intra-op (torch.get_num_threads(); --threads {(options.Threads > 0 ? options.Threads : "not given, torch's default")})");
         Line($"  mode:           {plan.Name}: matmul sizes {string.Join(", ", plan.MatmulSizes)} (~{plan.MatmulSecondsPerSize} s each), "
             + $"transformer {plan.TransformerSteps} steps, image MLP {plan.MlpSteps} steps, warm-up {plan.WarmupSteps} steps per path, "
-            + $"{plan.Rounds} round(s) of (a, b), minimum of each reported");
+            + $"{plan.Rounds} round(s) of (a, b, c), minimum of each reported");
         Line($"  executor out:   fresh folder per run under {ExecutorTrainingRun.TempRoot} (deleted afterwards)");
     }
 
     public void WorkloadSpec(Workload w)
     {
         Section($"Workload: {w.Name}");
-        foreach (var line in w.SpecText.Split('\n')) Line("    " + line);
+        Line($"  spec of (c), the realistic cadence; (b) differs only in its training line:");
+        foreach (var line in w.Realistic.SpecText.Split('\n')) Line("    " + line);
         Line($"  forward FLOPs/example: {w.ForwardFlopsPerExample:N0} = {w.FlopFormula}");
         Line($"  FLOPs/training step:   {w.FlopsPerStep:N0} = 3 × forward × batch {w.BatchSize} (forward + backward ≈ 3 × forward)");
-        Line($"  executor cadence over {w.Steps} steps: {w.EvaluationCount} full evaluations of {w.EvalExamples:N0} examples, "
-            + $"{w.RankCount} layer measurements, {w.CheckpointCount} checkpoint(s) + Parquet segment pair(s), {w.Steps} metric rows");
-        var steady = w.SteadyStateCounts;
-        Line($"  a long run with this cadence makes per {w.Steps} steps {steady.Evaluations:0.##} evaluations, {steady.Ranks:0.##} layer measurements "
-            + $"and {steady.Checkpoints:0.##} checkpoints: the extra ones at step 1 and at the end weigh more here than they would there");
-        Line($"  evaluation work alone (analytic, forward matmuls): {w.EvaluationShare:0.0%} of the training FLOPs of this run");
+        Line($"  (a) bare loop: {w.Steps} steps of forward, loss, backward and AdamW step; nothing read back, written or evaluated");
+        foreach (var v in w.Variants)
+        {
+            Line($"  ({v.Key}) {v.Label}: {v.Cadence.SpecFields}");
+            Line($"      over {v.Steps} steps: {v.Steps} metric rows, {v.CheckpointCount} Parquet segment pair(s) + fsync'd checkpoint(s), "
+                + $"{v.EvaluationCount} full evaluations of {w.EvalExamples:N0} examples, {v.RankCount} layer measurements");
+            Line($"      evaluation work alone (analytic, forward matmuls): {w.EvaluationShare(v):0.0%} of the training FLOPs of this run");
+        }
+        if (w.Realistic.Cadence.CheckpointEvery < Cadence.RealisticCheckpointEvery)
+            Line($"  checkpoint_every is {w.Realistic.Cadence.CheckpointEvery} rather than {Cadence.RealisticCheckpointEvery} so that the "
+                + $"{w.Steps}-step run writes {w.Realistic.CheckpointCount} checkpoints (more per step than a long run)");
+        var steady = w.Realistic.SteadyStateCounts;
+        Line($"  a long run at the realistic cadence makes per {w.Steps} steps {steady.Evaluations:0.##} evaluations and "
+            + $"{steady.Ranks:0.##} layer measurements: the extra ones at step 1 and at the end weigh more here than there");
     }
 
     public void Matmul(IReadOnlyList<MatmulSample> samples, double peak)
@@ -67,30 +76,54 @@ public sealed class BenchReport(TextWriter output)
         table.WriteTo(output);
         Line("  end to end through RunExecutor (training FLOPs over the executor's whole wall time, for information):");
         foreach (var r in results)
-            Line($"    {r.Workload.Name}: {r.ExecutorStepsPerSecond:F1} steps/s, {r.ExecutorGflops:F1} GFLOP/s = {r.ExecutorGflops / peak:F2} of peak");
+            Line($"    {r.Workload.Name}: " + string.Join("; ", r.Workload.Variants.Select(v =>
+                $"({v.Key}) {r.StepsPerSecond(v):F1} steps/s, {r.Gflops(v):F1} GFLOP/s = {r.Gflops(v) / peak:F2} of peak")));
     }
 
     public void Overhead(IReadOnlyList<OverheadResult> results, IReadOnlyList<Target> targets)
     {
-        Section("4. Machinery overhead: (b) RunExecutor.ExecuteAsync against (a) the bare loop, same steps and batches");
+        Section("4. Machinery overhead: (b) RunExecutor.ExecuteAsync, evaluations only at step 1 and the end, against (a) the bare loop");
         var table = new TextTable("model", "steps", "(a) runs s", "(b) runs s", "min a s", "min b s", "overhead", "target", "verdict");
         for (int i = 0; i < results.Count; i++)
         {
             var r = results[i];
             table.Add(r.Workload.Name, r.Workload.Steps.ToString(CultureInfo.InvariantCulture),
-                Seconds(r.Bare.Select(b => b.Total)), Seconds(r.Executor), r.BestBare.TotalSeconds.ToString("F2"),
-                r.BestExecutor.TotalSeconds.ToString("F2"), targets[i].Format(targets[i].Value), targets[i].Goal, targets[i].Verdict);
+                Seconds(r.Bare.Select(b => b.Total)), Seconds(r.Machinery), r.BestBare.TotalSeconds.ToString("F2"),
+                r.BestMachinery.TotalSeconds.ToString("F2"), targets[i].Format(targets[i].Value), targets[i].Goal, targets[i].Verdict);
         }
         table.WriteTo(output);
-        Line("  overhead = (min b − min a) / min a; both include building data, model and optimizer;");
-        Line("  (b) adds per-step metric rows (loss/accuracy read back with .item()), full evaluations, layer measurements,");
-        Line("  Parquet segments and checkpoints (fsync'd) — see each workload's cadence and analytic evaluation share above.");
+        Line("  overhead = (min b − min a) / min a; both include building data, model and optimizer (same steps and batches);");
+        Line("  (b) adds per-step metric rows (batch loss and accuracy read back every step), Parquet segments and fsync'd");
+        Line("  checkpoints every checkpoint_every steps, and the two full evaluations RunTrainer always makes (step 1, last step).");
         Line("  run-to-run spread ((slowest − fastest) / fastest); overhead differences smaller than this are noise:");
         foreach (var r in results)
-            Line($"    {r.Workload.Name}: (a) {r.BareSpread:0.0%}, (b) {r.ExecutorSpread:0.0%}");
+            Line($"    {r.Workload.Name}: (a) {r.BareSpread:0.0%}, (b) {r.MachinerySpread:0.0%}");
         Line("  rough split (assumes evaluation runs at the bare loop's FLOP rate; an estimate, not a measurement):");
         foreach (var r in results)
-            Line($"    {r.Workload.Name}: evaluation ≈ {r.Workload.EvaluationShare:+0.0%}, everything else ≈ {r.Overhead - r.Workload.EvaluationShare:+0.0%;-0.0%}");
+        {
+            double evaluation = r.Workload.EvaluationShare(r.Workload.Machinery);
+            Line($"    {r.Workload.Name}: the two evaluations ≈ {evaluation:+0.0%}, metric rows, segments and checkpoints ≈ "
+                + $"{r.MachineryOverhead - evaluation:+0.0%;-0.0%}");
+        }
+    }
+
+    public void RealisticCadence(IReadOnlyList<OverheadResult> results)
+    {
+        Section("5. For information: (c) RunExecutor at the realistic cadence against (a) the bare loop");
+        var table = new TextTable("model", "steps", "(c) runs s", "min a s", "min c s", "overhead", "(c − b) / a", "evaluation share");
+        foreach (var r in results)
+        {
+            table.Add(r.Workload.Name, r.Workload.Steps.ToString(CultureInfo.InvariantCulture), Seconds(r.Realistic),
+                r.BestBare.TotalSeconds.ToString("F2"), r.BestRealistic.TotalSeconds.ToString("F2"), r.RealisticOverhead.ToString("+0.0%;-0.0%"),
+                r.MeasurementShare.ToString("+0.0%;-0.0%"), r.Workload.EvaluationShare(r.Workload.Realistic).ToString("0.0%"));
+        }
+        table.WriteTo(output);
+        Line("  no target: the full evaluations of the whole train and validation sets are measurements the spec asks for,");
+        Line("  their cost set by eval_every and the set sizes. (c − b) / a is what they and the layer measurements add to (b);");
+        Line("  evaluation share = analytic forward FLOPs of all (c)'s evaluations over the run's training FLOPs.");
+        Line("  run-to-run spread of (c):");
+        foreach (var r in results)
+            Line($"    {r.Workload.Name}: (c) {r.RealisticSpread:0.0%}");
     }
 
     public void Summary(BenchResult result, TimeSpan duration)
@@ -98,6 +131,7 @@ public sealed class BenchReport(TextWriter output)
         Section("Summary");
         var table = new TextTable("figure", "measured", "target", "verdict");
         foreach (var t in result.Targets) table.Add(t.Figure, t.Format(t.Value), t.Goal, t.Verdict);
+        foreach (var (figure, value) in result.Information) table.Add(figure, value, "none", "for information");
         table.WriteTo(output);
         if (!result.BareLoopDoesTrainerWork)
             Line("  WARNING: the bare loop no longer reproduces RunTrainer's losses (see the check above); the overhead figures compare different work.");

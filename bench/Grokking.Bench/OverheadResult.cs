@@ -1,34 +1,53 @@
 namespace Grokking.Bench;
 
-/// <summary>Timings of one workload: every bare run (a) and every executor run (b), in the order they ran.</summary>
-public sealed record OverheadResult(Workload Workload, IReadOnlyList<BareTiming> Bare, IReadOnlyList<TimeSpan> Executor)
+/// <summary>
+/// Timings of one workload, in the order they ran: every bare run (a), every machinery run (b) and every
+/// realistic-cadence run (c). Each figure uses the fastest run of its path.
+/// </summary>
+public sealed record OverheadResult(
+    Workload Workload,
+    IReadOnlyList<BareTiming> Bare,
+    IReadOnlyList<TimeSpan> Machinery,
+    IReadOnlyList<TimeSpan> Realistic)
 {
-    /// <summary>The fastest bare run, setup included (what the executor time is compared with).</summary>
+    /// <summary>The fastest bare run, setup included (what the executor times are compared with).</summary>
     public TimeSpan BestBare => Bare.Min(b => b.Total);
 
     /// <summary>The fastest bare training loop alone (the throughput figures).</summary>
     public TimeSpan BestBareLoop => Bare.Min(b => b.Loop);
 
-    public TimeSpan BestExecutor => Executor.Min();
+    public TimeSpan BestMachinery => Machinery.Min();
+
+    public TimeSpan BestRealistic => Realistic.Min();
 
     /// <summary>(slowest − fastest) / fastest over the bare runs: the machine's noise at this run length.</summary>
     public double BareSpread => Spread(Bare.Select(b => b.Total).ToList());
 
-    /// <summary>(slowest − fastest) / fastest over the executor runs.</summary>
-    public double ExecutorSpread => Spread(Executor);
+    public double MachinerySpread => Spread(Machinery);
 
-    /// <summary>(b − a) / a with the minimum of each.</summary>
-    public double Overhead => (BestExecutor - BestBare) / BestBare;
+    public double RealisticSpread => Spread(Realistic);
+
+    /// <summary>(b − a) / a with the minimum of each: the figure with the ≤ 5% target.</summary>
+    public double MachineryOverhead => (BestMachinery - BestBare) / BestBare;
+
+    /// <summary>(c − a) / a with the minimum of each: for information (its evaluations are chosen by the user).</summary>
+    public double RealisticOverhead => (BestRealistic - BestBare) / BestBare;
+
+    /// <summary>(c − b) / a: what the extra evaluations and layer measurements of the realistic cadence cost.</summary>
+    public double MeasurementShare => (BestRealistic - BestMachinery) / BestBare;
 
     public double BareStepsPerSecond => Workload.Steps / BestBareLoop.TotalSeconds;
-
-    public double ExecutorStepsPerSecond => Workload.Steps / BestExecutor.TotalSeconds;
 
     /// <summary>Achieved training FLOP/s of the bare loop.</summary>
     public double BareGflops => BareStepsPerSecond * Workload.FlopsPerStep / 1e9;
 
-    /// <summary>Training FLOPs only (evaluation not counted) over the executor's whole wall time.</summary>
-    public double ExecutorGflops => ExecutorStepsPerSecond * Workload.FlopsPerStep / 1e9;
+    /// <summary>Steps over the fastest whole executor run of <paramref name="variant"/>.</summary>
+    public double StepsPerSecond(ExecutorVariant variant) => Workload.Steps / Best(variant).TotalSeconds;
+
+    /// <summary>Training FLOPs only (evaluation not counted) over the fastest whole executor run of <paramref name="variant"/>.</summary>
+    public double Gflops(ExecutorVariant variant) => StepsPerSecond(variant) * Workload.FlopsPerStep / 1e9;
+
+    public TimeSpan Best(ExecutorVariant variant) => ReferenceEquals(variant, Workload.Machinery) ? BestMachinery : BestRealistic;
 
     private static double Spread(IReadOnlyList<TimeSpan> times) => (times.Max() - times.Min()) / times.Min();
 }

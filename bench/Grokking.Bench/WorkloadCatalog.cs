@@ -3,26 +3,24 @@ using Grokking.Training.Tasks;
 
 namespace Grokking.Bench;
 
-/// <summary>The two workloads of the issue, written as the specs users run (realistic measurement cadence).</summary>
+/// <summary>The two workloads of the issue, written as the specs users run, each at the two cadences (b) and (c).</summary>
 public static class WorkloadCatalog
 {
     public const string FashionMnistFolder = "/usr/share/datasets/fashion-mnist";
-
-    private const string Cadence = "eval_every: 100, rank_every: 1000, checkpoint_every: 1000";
 
     /// <summary>Power et al.'s transformer on x op y = mod 97 (the operation does not change the cost).</summary>
     public static Workload PowerTransformer(int steps)
     {
         const int length = 4, width = 128, ffn = 512, layers = 2, classes = 97;
-        var spec = $$"""
+        string Spec(Cadence cadence) => $$"""
             name: bench-transformer
             seed: 0
             task: { kind: modular, operation: "x+y", modulus: 97, train_fraction: 0.5, layout: power, loss: ce }
             model: { kind: transformer, depth: {{layers}}, width: {{width}}, heads: 4, ffn_width: {{ffn}}, layer_norm: true }
             optimizer: { name: adamw, lr: 1e-3, weight_decay: 1.0, warmup_steps: 10 }
-            training: { steps: {{steps}}, batch_size: 512, {{Cadence}} }
+            training: { steps: {{steps}}, batch_size: 512, {{cadence.SpecFields}} }
             """;
-        return Build("transformer", spec, TrainingFlops.TransformerForward(length, width, ffn, layers, classes),
+        return Build("transformer", steps, Spec, TrainingFlops.TransformerForward(length, width, ffn, layers, classes),
             $"per layer 2·L·W·3W + 2·L·L·W + 2·L·L·W + 2·L·W·W + 2·L·W·F·2, × {layers} layers, + 2·W·classes "
             + $"(L={length}, W={width}, F={ffn}, classes={classes})");
     }
@@ -31,24 +29,31 @@ public static class WorkloadCatalog
     public static Workload ImageMlp(int steps)
     {
         const int inputs = 784, width = 400, classes = 10, depth = 4;
-        var spec = $$"""
+        string Spec(Cadence cadence) => $$"""
             name: bench-image-mlp
             seed: 0
             task: { kind: image, data_dir: {{FashionMnistFolder}}, train_size: 1000, loss: mse }
             model: { kind: mlp, depth: {{depth}}, width: {{width}}, init_scale: 8.0 }
             optimizer: { name: adamw, lr: 1e-3, weight_decay: 0.01, warmup_steps: 10 }
-            training: { steps: {{steps}}, batch_size: 200, {{Cadence}} }
+            training: { steps: {{steps}}, batch_size: 200, {{cadence.SpecFields}} }
             """;
         (int In, int Out)[] shapes = [(inputs, width), (width, width), (width, width), (width, classes)];
-        return Build("image MLP", spec, TrainingFlops.MlpForward(shapes),
+        return Build("image MLP", steps, Spec, TrainingFlops.MlpForward(shapes),
             "2 · Σ in·out over Linear layers " + string.Join(" + ", shapes.Select(s => $"{s.In}·{s.Out}")));
     }
 
-    private static Workload Build(string name, string spec, double forwardPerExample, string formula)
+    private static Workload Build(string name, int steps, Func<Cadence, string> spec, double forwardPerExample, string formula)
     {
-        var run = SpecParser.Parse(spec, $"{name} (bench)").Expand().Single();
+        var machinery = Variant(name, "b", "machinery", Cadence.Machinery(steps), spec);
+        var realistic = Variant(name, "c", "realistic cadence", Cadence.Realistic(steps), spec);
         // Builds the task once to learn the evaluation size; for images this also fills the IDX file cache.
-        using var data = TaskDataFactory.Build(run.Config.Task, run.Config.Seed);
-        return new Workload(name, spec, run, forwardPerExample, formula, data.TrainCount + data.ValCount);
+        using var data = TaskDataFactory.Build(machinery.Run.Config.Task, machinery.Run.Config.Seed);
+        return new Workload(name, machinery, realistic, forwardPerExample, formula, data.TrainCount + data.ValCount);
+    }
+
+    private static ExecutorVariant Variant(string name, string key, string label, Cadence cadence, Func<Cadence, string> spec)
+    {
+        var text = spec(cadence);
+        return new ExecutorVariant(key, label, cadence, text, SpecParser.Parse(text, $"{name} ({label}, bench)").Expand().Single());
     }
 }

@@ -4,7 +4,13 @@ using Grokking.Client.Commands;
 
 var root = new RootCommand("grokking: phase-diagram sweeps of grokking experiments")
 {
+    RunCommand.Create(),
     TrainCommand.Create(),
+    ClusterCommands.Submit(),
+    ClusterCommands.Status(),
+    ClusterCommands.Watch(),
+    ClusterCommands.Resume(),
+    ClusterCommands.Cancel(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

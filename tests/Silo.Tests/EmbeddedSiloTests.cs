@@ -11,7 +11,7 @@ public class EmbeddedSiloTests
     public async Task An_embedded_silo_starts_on_localhost_and_reports_itself_active()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.AddGrokkingSilo(new SiloOptions { SiloPort = 21111, GatewayPort = 31000 });
+        builder.AddGrokkingSilo(new SiloOptions { SiloPort = 21111, GatewayPort = 31000, OutDir = Path.Combine(Path.GetTempPath(), "grokking-silo-" + Guid.NewGuid().ToString("N")) });
         using var host = builder.Build();
         await host.StartAsync();
         try

@@ -1,3 +1,4 @@
+using Grokking.Grains.Storage;
 using Grokking.Training.Metrics;
 using Parquet;
 using Parquet.Schema;
@@ -129,50 +130,15 @@ public sealed class MetricSegmentWriter
         }
     }
 
-    private static async Task WriteAtomicallyAsync(
-        string folder, long firstStep, Func<Stream, CancellationToken, Task> writeBody, CancellationToken ct)
-    {
-        EnsureFolder(folder);
-        var finalPath = Path.Combine(folder, MetricDatasetLayout.SegmentFileName(firstStep));
-        var tempPath = Path.Combine(folder, MetricDatasetLayout.TempSegmentFileName(firstStep));
-        try
-        {
-            await using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
-            {
-                await writeBody(stream, ct);
-                stream.Flush(flushToDisk: true);
-            }
-            ct.ThrowIfCancellationRequested();
-            File.Move(tempPath, finalPath, overwrite: true);
-        }
-        catch
-        {
-            // Best effort: a failure here must not hide why the write failed; DiscardAfter sweeps what is left.
-            try { File.Delete(tempPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
-        DirectoryFsync.Flush(folder);
-    }
+    private static Task WriteAtomicallyAsync(
+        string folder, long firstStep, Func<Stream, CancellationToken, Task> writeBody, CancellationToken ct) =>
+        AtomicFile.WriteAsync(
+            Path.Combine(folder, MetricDatasetLayout.SegmentFileName(firstStep)),
+            Path.Combine(folder, MetricDatasetLayout.TempSegmentFileName(firstStep)),
+            writeBody, ct);
 
-    private static void DeleteSegment(string folder, long firstStep)
-    {
-        var path = Path.Combine(folder, MetricDatasetLayout.SegmentFileName(firstStep));
-        if (!File.Exists(path)) return;
-        File.Delete(path);
-        DirectoryFsync.Flush(folder);
-    }
-
-    // A folder created now is only durable once its parent's entry is; fsync each new level's parent.
-    private static void EnsureFolder(string folder)
-    {
-        var missing = new Stack<string>();
-        for (var dir = Path.GetFullPath(folder); !Directory.Exists(dir); dir = Path.GetDirectoryName(dir)!)
-            missing.Push(dir);
-        if (missing.Count == 0) return;
-        Directory.CreateDirectory(folder);
-        foreach (var created in missing)
-            DirectoryFsync.Flush(Path.GetDirectoryName(created)!);
-    }
+    private static void DeleteSegment(string folder, long firstStep) =>
+        AtomicFile.Delete(Path.Combine(folder, MetricDatasetLayout.SegmentFileName(firstStep)));
 
     private static async Task WriteMetricsAsync(
         Stream stream, string sweepId, string runId, IReadOnlyList<StepMetrics> steps, CancellationToken ct)

@@ -80,6 +80,11 @@ internal static class SpecCatalog
         Int("training.probe_size", "probe_size", min: 1, apply: (c, v) => c with { Training = c.Training with { ProbeSize = (int)(long)v! } }),
         Number("training.phase_threshold", "phase_threshold", min: 0, minExclusive: true, max: 1,
             apply: (c, v) => c with { Training = c.Training with { PhaseThreshold = (double)v! } }),
+        new SpecField
+        {
+            Path = "training.keep_final_checkpoint", Column = "keep_final_checkpoint", Type = SpecFieldType.Boolean,
+            Apply = (c, v) => c with { Training = c.Training with { KeepFinalCheckpoint = (bool)v! } },
+        },
         Int("training.phase_gap", "phase_gap", min: 0, apply: (c, v) => c with { Training = c.Training with { PhaseGap = (int)(long)v! } }),
         Number("training.stop.val_acc", "stop_val_acc", min: 0, minExclusive: true, max: 1, nullable: true,
             apply: (c, v) => c with { Training = c.Training with { StopValAcc = (double?)v } }),

@@ -11,6 +11,14 @@ public static class SpecParser
         return new SpecReader(sourceName, Directory.GetCurrentDirectory(), limits ?? new SpecLimits()).Read(yamlText);
     }
 
+    /// <summary>Parses spec text whose relative data_dir paths resolve against <paramref name="baseDirectory"/>
+    /// (how a silo re-reads a spec the client read from a file).</summary>
+    public static SweepSpec Parse(string yamlText, string sourceName, string baseDirectory, SpecLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(yamlText);
+        return new SpecReader(sourceName, baseDirectory, limits ?? new SpecLimits()).Read(yamlText);
+    }
+
     /// <summary>Parses a spec file; relative data_dir paths resolve against the file's folder.</summary>
     /// <exception cref="SpecException">The file is missing or the spec is not valid.</exception>
     public static SweepSpec ParseFile(string path, SpecLimits? limits = null)

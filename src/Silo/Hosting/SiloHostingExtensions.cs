@@ -1,14 +1,88 @@
+using System.Net;
+using System.Net.Sockets;
+using Grokking.Grains.Checkpoints;
+using Grokking.Grains.Engine;
+using Grokking.Grains.Metrics;
+using Grokking.Grains.Placement;
+using Grokking.Grains.Runs;
+using Grokking.Grains.Storage;
+using Grokking.Grains.Sweeps;
+using Grokking.Training;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using StackExchange.Redis;
 
 namespace Grokking.Silo.Hosting;
 
-/// <summary>Wires an Orleans silo for Grokking into a host.</summary>
+/// <summary>Wires a Grokking silo into a host: embedded (localhost, files) or cluster (Redis).</summary>
 public static class SiloHostingExtensions
 {
-    /// <summary>An embedded silo: localhost clustering, no Redis, everything under the output folder.</summary>
     public static IHostApplicationBuilder AddGrokkingSilo(this IHostApplicationBuilder builder, SiloOptions options)
     {
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort));
+        var accelerator = options.Accelerator ?? TorchRuntime.DetectAccelerator();
+        TorchRuntime.Initialise(options.TorchThreads, useGpu: accelerator == "gpu");
+        var outDir = Path.GetFullPath(options.OutDir);
+        builder.Services.AddSingleton(new EngineOptions { Slots = options.Slots, Accelerator = accelerator, OutDir = outDir });
+        builder.Services.AddSingleton<TrainingEngine>();
+        builder.Services.AddSingleton<SweepSpecCache>();
+        builder.Services.AddSingleton<MetricSegmentWriter>();
+        builder.Services.AddSingleton<RunsTableWriter>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EngineLifecycle>();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = "grokking";
+            });
+            silo.UseSiloMetadata(new Dictionary<string, string>
+            {
+                [RunPlacementStrategy.AcceleratorMetadata] = accelerator,
+                [RunPlacementStrategy.SlotsMetadata] = options.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+            silo.AddPlacementDirector<RunPlacementStrategy, RunPlacementDirector>();
+            if (options.IsEmbedded) silo.AddEmbeddedServices(options, outDir);
+            else silo.AddClusterServices(options);
+        });
         return builder;
+    }
+
+    /// <summary>Embedded: localhost clustering, checkpoints and grain state as files under the output folder.</summary>
+    private static void AddEmbeddedServices(this ISiloBuilder silo, SiloOptions options, string outDir)
+    {
+        silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+        silo.AddFileGrainStorage(GrainStorageNames.Provider, Path.Combine(outDir, ".state"));
+        silo.UseInMemoryReminderService();
+        silo.Services.AddSingleton<ICheckpointStore>(new FileCheckpointStore(outDir));
+    }
+
+    /// <summary>Cluster: Redis membership, grain state, reminders and checkpoint blobs.</summary>
+    private static void AddClusterServices(this ISiloBuilder silo, SiloOptions options)
+    {
+        var redis = ConfigurationOptions.Parse(options.Redis!);
+        silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
+        silo.AddRedisGrainStorage(GrainStorageNames.Provider, o => o.ConfigurationOptions = redis.Clone());
+        silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
+        silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis.Clone()));
+        silo.Services.AddSingleton<ICheckpointStore>(sp => new RedisCheckpointStore(sp.GetRequiredService<IConnectionMultiplexer>()));
+        silo.ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+        // Notice a dead silo within seconds, so its runs restart elsewhere quickly.
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(2);
+            o.NumMissedProbesLimit = 2;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+        });
+    }
+
+    private static IPAddress AdvertisedAddress(SiloOptions options)
+    {
+        if (options.AdvertisedAddress is { } text) return IPAddress.Parse(text);
+        return Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            ?? IPAddress.Loopback;
     }
 }

@@ -3,12 +3,30 @@ namespace Grokking.Silo.Hosting;
 /// <summary>How this silo joins a cluster and what it offers to runs.</summary>
 public sealed record SiloOptions
 {
-    /// <summary>Silo-to-silo port (embedded default 11111).</summary>
-    public int SiloPort { get; init; } = 11111;
-
-    /// <summary>Client gateway port (embedded default 30000).</summary>
-    public int GatewayPort { get; init; } = 30000;
+    /// <summary>StackExchange.Redis connection string; null runs the embedded mode (localhost, no Redis).</summary>
+    public string? Redis { get; init; }
 
     /// <summary>Output folder for Parquet and, in embedded mode, checkpoints and grain state.</summary>
     public string OutDir { get; init; } = "runs";
+
+    /// <summary>Runs trained at once on this silo.</summary>
+    public int Slots { get; init; } = 1;
+
+    /// <summary>cpu or gpu; null detects it from TorchSharp.</summary>
+    public string? Accelerator { get; init; }
+
+    /// <summary>torch intra-op threads for the process (0 = torch's default).</summary>
+    public int TorchThreads { get; init; }
+
+    /// <summary>Address other silos and clients use to reach this silo (cluster mode); null = this host's first address.</summary>
+    public string? AdvertisedAddress { get; init; }
+
+    public int SiloPort { get; init; } = 11111;
+
+    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>Orleans cluster id: silos and clients with the same id and Redis form one cluster.</summary>
+    public string ClusterId { get; init; } = "grokking";
+
+    public bool IsEmbedded => string.IsNullOrWhiteSpace(Redis);
 }

@@ -34,4 +34,8 @@ public sealed record TrainingConfig
 
     /// <summary>Consecutive evaluations the validation accuracy must hold <see cref="StopValAcc"/>.</summary>
     public int StopEvals { get; init; } = 5;
+
+    /// <summary>Keep the final checkpoint (the trained weights) after the run is done; by default it is deleted
+    /// once the final metrics are durable, so a thousand-run sweep does not keep a thousand models in Redis.</summary>
+    public bool KeepFinalCheckpoint { get; init; }
 }

@@ -37,7 +37,7 @@ public sealed class RunTrainer : IRunTrainer
     {
         TorchRuntime.Initialise();
         _config = config;
-        _device = device ?? CPU;
+        _device = device ?? TorchRuntime.DefaultDevice;
         var dtype = config.Training.Dtype == "float64" ? ScalarType.Float64 : ScalarType.Float32;
         _data = TaskDataFactory.Build(config.Task, config.Seed);
         _trainInputs = ToDevice(_data.TrainInputs, dtype);

@@ -1,0 +1,146 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Grokking.Client.Views;
+using Grokking.Grains.Contracts;
+using Spectre.Console;
+
+namespace Grokking.Client.Commands;
+
+/// <summary>The commands that talk to a running cluster: submit, status, watch, resume, cancel.</summary>
+public static class ClusterCommands
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public static Command Submit()
+    {
+        var spec = new Argument<string>("spec") { Description = "Sweep spec (YAML)." };
+        var (redis, clusterId) = (CommandOptions.Redis(), CommandOptions.ClusterId());
+        var command = new Command("submit", "Submit a sweep to the cluster; submitting the same spec again returns the existing sweep.")
+        {
+            spec, redis, clusterId,
+        };
+        command.SetAction((r, ct) => WithClusterAsync(r.GetValue(redis)!, r.GetValue(clusterId)!, ct, async client =>
+        {
+            if (SpecInput.Read(r.GetValue(spec)!) is not var (parsed, submission)) return ExitCodes.BadInput;
+            var result = await client.GetGrain<ISweepGrain>(parsed.Name).Submit(submission);
+            if (!result.Accepted)
+            {
+                Console.Error.WriteLine($"error: {result.Error}");
+                return ExitCodes.BadInput;
+            }
+            Console.WriteLine(result.Created
+                ? $"submitted sweep {parsed.Name}: {result.Runs} runs"
+                : $"sweep {parsed.Name} already exists with this spec ({result.Runs} runs); nothing changed");
+            return ExitCodes.Success;
+        }, needsSpecFirst: r.GetValue(spec)!));
+        return command;
+    }
+
+    public static Command Status()
+    {
+        var sweep = CommandOptions.Sweep();
+        var json = new Option<bool>("--json") { Description = "Print the status and every run as JSON." };
+        var (redis, clusterId) = (CommandOptions.Redis(), CommandOptions.ClusterId());
+        var command = new Command("status", "Show a sweep's runs by state.") { sweep, json, redis, clusterId };
+        command.SetAction((r, ct) => WithSweepAsync(r, sweep, redis, clusterId, ct, async grain =>
+        {
+            var status = await grain.GetStatus();
+            var runs = await grain.GetRuns();
+            if (r.GetValue(json))
+                Console.WriteLine(JsonSerializer.Serialize(new { status, runs }, Json));
+            else
+                SweepSummary.Write(AnsiConsole.Console, status, runs, null);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    public static Command Watch()
+    {
+        var sweep = CommandOptions.Sweep();
+        var (redis, clusterId) = (CommandOptions.Redis(), CommandOptions.ClusterId());
+        var command = new Command("watch", "Follow a sweep started elsewhere until it ends.") { sweep, redis, clusterId };
+        command.SetAction((r, ct) => WithSweepAsync(r, sweep, redis, clusterId, ct, async grain =>
+        {
+            var status = await SweepProgressView.ForConsole(AnsiConsole.Console).FollowAsync(grain.GetStatus, ct);
+            if (!status.IsFinished) return ExitCodes.Interrupted;
+            SweepSummary.Write(AnsiConsole.Console, status, await grain.GetRuns(), null);
+            return status.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    public static Command Resume()
+    {
+        var sweep = CommandOptions.Sweep();
+        var (redis, clusterId) = (CommandOptions.Redis(), CommandOptions.ClusterId());
+        var command = new Command("resume", "Continue an interrupted or cancelled sweep: unfinished, cancelled and failed runs start again from their checkpoints.")
+        {
+            sweep, redis, clusterId,
+        };
+        command.SetAction((r, ct) => WithSweepAsync(r, sweep, redis, clusterId, ct, async grain =>
+        {
+            var status = await grain.Resume();
+            Console.WriteLine($"resumed sweep {status.SweepId}: {status.Done} of {status.Total} done, {status.Running + status.Pending} to go");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    public static Command Cancel()
+    {
+        var sweep = CommandOptions.Sweep();
+        var (redis, clusterId) = (CommandOptions.Redis(), CommandOptions.ClusterId());
+        var command = new Command("cancel", "Stop a sweep: runs stop at their next step boundary and keep what they wrote.") { sweep, redis, clusterId };
+        command.SetAction((r, ct) => WithSweepAsync(r, sweep, redis, clusterId, ct, async grain =>
+        {
+            var status = await grain.Cancel();
+            Console.WriteLine($"cancelling sweep {status.SweepId}: {status.Running} running runs stop at their next step; {status.Done} done runs are kept");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Task<int> WithSweepAsync(ParseResult r, Argument<string> sweep, Option<string> redis, Option<string> clusterId,
+        CancellationToken cancellation, Func<ISweepGrain, Task<int>> action) =>
+        WithClusterAsync(r.GetValue(redis)!, r.GetValue(clusterId)!, cancellation, async client =>
+        {
+            var name = r.GetValue(sweep)!;
+            var grain = client.GetGrain<ISweepGrain>(name);
+            if (!(await grain.GetStatus()).Exists)
+            {
+                Console.Error.WriteLine($"error: no sweep named '{name}' in cluster '{r.GetValue(clusterId)}'; 'grokking submit SPEC' creates one.");
+                return ExitCodes.BadInput;
+            }
+            return await action(grain);
+        });
+
+    private static async Task<int> WithClusterAsync(string redis, string clusterId, CancellationToken cancellation,
+        Func<IClusterClient, Task<int>> action, string? needsSpecFirst = null)
+    {
+        // Validate a spec before contacting anything: bad input is refused the same with or without a cluster.
+        if (needsSpecFirst is not null && SpecInput.Read(needsSpecFirst) is null) return ExitCodes.BadInput;
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            Console.Error.WriteLine("error: --redis is required (or set GROKKING_REDIS): the cluster's Redis, e.g. --redis localhost:6379. For a sweep on this machine without a cluster use 'grokking run SPEC'.");
+            return ExitCodes.BadInput;
+        }
+        try
+        {
+            await using var connection = await ClusterConnection.ConnectAsync(redis, clusterId, cancellation);
+            return await action(connection.Client);
+        }
+        catch (ClusterUnreachableException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}

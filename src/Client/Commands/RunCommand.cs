@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using Grokking.Client.Views;
+using Grokking.Grains.Contracts;
+using Grokking.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Grokking.Client.Commands;
+
+/// <summary>
+/// `grokking run SPEC`: the embedded default. Hosts a silo in this process (no Redis, no cluster), runs the whole
+/// sweep, shows progress, prints a summary. Its state lives under the output folder, so running the same command
+/// after Ctrl-C or kill -9 resumes: finished runs are not retrained, others continue from their checkpoints.
+/// </summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var spec = new Argument<string>("spec") { Description = "Sweep spec (YAML)." };
+        var output = CommandOptions.Output();
+        var slots = new Option<int>("--slots")
+        {
+            Description = "Runs trained at once (default: one per CPU core).", DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        var threads = new Option<int>("--torch-threads")
+        {
+            Description = "torch threads for the process (default: cores / slots).", DefaultValueFactory = _ => 0,
+        };
+        slots.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--slots must be at least 1.");
+        });
+        var command = new Command("run", "Run a whole sweep on this machine (embedded silo; no Redis needed). Run it again to resume.")
+        {
+            spec, output, slots, threads,
+        };
+        command.SetAction((result, cancellation) => ExecuteAsync(result.GetValue(spec)!, result.GetValue(output)!,
+            result.GetValue(slots), result.GetValue(threads), cancellation));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(string specPath, string outDir, int slots, int threads, CancellationToken cancellation)
+    {
+        if (SpecInput.Read(specPath) is not var (spec, submission)) return ExitCodes.BadInput;
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= LogLevel.Warning);
+        builder.AddGrokkingSilo(new SiloOptions
+        {
+            OutDir = outDir,
+            Slots = slots,
+            TorchThreads = threads > 0 ? threads : Math.Max(1, Environment.ProcessorCount / slots),
+            Accelerator = null,
+            SiloPort = FreePort(),
+            GatewayPort = FreePort(),
+        });
+        using var host = builder.Build();
+        await host.StartAsync(CancellationToken.None);
+        var sweep = host.Services.GetRequiredService<IGrainFactory>().GetGrain<ISweepGrain>(spec.Name);
+        try
+        {
+            var submitted = await sweep.Submit(submission);
+            if (!submitted.Accepted)
+            {
+                Console.Error.WriteLine($"error: {submitted.Error}");
+                return ExitCodes.BadInput;
+            }
+            AnsiConsole.MarkupLineInterpolated(
+                $"{(submitted.Created ? "started" : "resuming")} sweep [bold]{spec.Name}[/]: {submitted.Runs} runs, {slots} at a time, output {Path.GetFullPath(outDir)}");
+            var status = await SweepProgressView.ForConsole(AnsiConsole.Console).FollowAsync(sweep.GetStatus, cancellation);
+            if (!status.IsFinished)
+            {
+                AnsiConsole.MarkupLine("interrupted: running runs are checkpointing; run the same command again to resume.");
+                return ExitCodes.Interrupted;
+            }
+            var runsTable = await sweep.WriteRunsTable();
+            SweepSummary.Write(AnsiConsole.Console, status, await sweep.GetRuns(), runsTable);
+            return status.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
+        }
+        finally
+        {
+            await host.StopAsync(TimeSpan.FromSeconds(90));
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

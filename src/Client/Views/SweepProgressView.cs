@@ -1,0 +1,115 @@
+using System.Globalization;
+using Grokking.Grains.Contracts;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Grokking.Client.Views;
+
+/// <summary>
+/// Follows a sweep until it finishes: a live view (overall bar with ETA, runs by state, running runs, failures)
+/// on a terminal; plain status lines at a steady rate when the output is a log or a pipe.
+/// </summary>
+public sealed class SweepProgressView(IAnsiConsole console, TimeSpan plainInterval)
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A view for the current console: live on an interactive terminal, plain lines every 5 s otherwise.</summary>
+    public static SweepProgressView ForConsole(IAnsiConsole console) => new(console, TimeSpan.FromSeconds(5));
+
+    public static bool IsInteractive(IAnsiConsole console) =>
+        console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+
+    /// <summary>Polls <paramref name="status"/> until the sweep is finished or <paramref name="cancellation"/> fires; returns the last status.</summary>
+    public Task<SweepStatus> FollowAsync(Func<Task<SweepStatus>> status, CancellationToken cancellation) =>
+        IsInteractive(console) ? FollowLiveAsync(status, cancellation) : FollowPlainAsync(status, cancellation);
+
+    private async Task<SweepStatus> FollowPlainAsync(Func<Task<SweepStatus>> status, CancellationToken cancellation)
+    {
+        var last = DateTime.MinValue;
+        string? lastCounts = null;
+        var started = DateTime.UtcNow;
+        while (true)
+        {
+            var current = await status();
+            var counts = Counts(current);
+            if (current.IsFinished || counts != lastCounts || DateTime.UtcNow - last >= plainInterval)
+            {
+                console.WriteLine($"{current.SweepId}: {Percent(current)} {counts}{Eta(current, started)}");
+                foreach (var run in current.Active.Take(8))
+                    console.WriteLine($"  {run.RunId} step {run.Step:N0}/{run.TotalSteps:N0} train {Acc(run.TrainAcc)} val {Acc(run.ValAcc)} on {ShortSilo(run.Silo)}");
+                last = DateTime.UtcNow;
+                lastCounts = counts;
+            }
+            if (current.IsFinished || cancellation.IsCancellationRequested) return current;
+            await Delay(cancellation);
+        }
+    }
+
+    private async Task<SweepStatus> FollowLiveAsync(Func<Task<SweepStatus>> status, CancellationToken cancellation)
+    {
+        var current = await status();
+        var started = DateTime.UtcNow;
+        await console.Live(Render(current, started)).AutoClear(false).StartAsync(async context =>
+        {
+            while (!current.IsFinished && !cancellation.IsCancellationRequested)
+            {
+                await Delay(cancellation);
+                current = await status();
+                context.UpdateTarget(Render(current, started));
+                context.Refresh();
+            }
+        });
+        return current;
+    }
+
+    private static IRenderable Render(SweepStatus s, DateTime started)
+    {
+        double fraction = s.StepsTotal == 0 ? 0 : (double)s.StepsDone / s.StepsTotal;
+        int width = 40, filled = (int)Math.Round(fraction * width);
+        var bar = new Markup($"[green]{new string('━', filled)}[/][grey]{new string('━', width - filled)}[/] {fraction:P0}{Markup.Escape(Eta(s, started))}");
+        var counts = new Markup(
+            $"[bold]{Markup.Escape(s.SweepId)}[/]  runs {s.Total}: [green]{s.Done} done[/], [yellow]{s.Running} running[/], {s.Pending} pending, [red]{s.Failed} failed[/], {s.Cancelled} cancelled   slots {s.Capacity}");
+        var rows = new List<IRenderable> { counts, bar };
+        if (s.Active.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("run", "step", "train acc", "val acc", "silo");
+            foreach (var run in s.Active.Take(12))
+                table.AddRow(run.RunId, $"{run.Step:N0}/{run.TotalSteps:N0}", Acc(run.TrainAcc), Acc(run.ValAcc), Markup.Escape(ShortSilo(run.Silo)));
+            if (s.Active.Count > 12) table.Caption($"and {s.Active.Count - 12} more running");
+            rows.Add(table);
+        }
+        foreach (var failure in s.Failures.Take(5))
+            rows.Add(new Markup($"[red]failed[/] {failure.RunId} after {failure.Attempts} attempts: {Markup.Escape(failure.Error ?? "")}"));
+        return new Rows(rows);
+    }
+
+    private static string Counts(SweepStatus s) =>
+        $"{s.Done}/{s.Total} done, {s.Running} running, {s.Pending} pending, {s.Failed} failed, {s.Cancelled} cancelled";
+
+    private static string Percent(SweepStatus s) =>
+        (s.StepsTotal == 0 ? 0 : (double)s.StepsDone / s.StepsTotal).ToString("P0", CultureInfo.InvariantCulture);
+
+    private static string Eta(SweepStatus s, DateTime started)
+    {
+        double fraction = s.StepsTotal == 0 ? 0 : (double)s.StepsDone / s.StepsTotal;
+        var elapsed = DateTime.UtcNow - started;
+        if (fraction <= 0.01 || fraction >= 1 || elapsed < TimeSpan.FromSeconds(3)) return "";
+        var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds * (1 - fraction) / fraction);
+        return $"  ETA {remaining:hh\\:mm\\:ss}";
+    }
+
+    private static string Acc(double value) => double.IsNaN(value) ? "-" : value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string ShortSilo(string? silo) => silo is null ? "-" : silo.Split('@')[0];
+
+    private static async Task Delay(CancellationToken cancellation)
+    {
+        try
+        {
+            await Task.Delay(Poll, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Grokking.Grains.Engine;
+
+/// <summary>What a silo offers to runs.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Runs trained at once on this silo.</summary>
+    public int Slots { get; init; } = 1;
+
+    /// <summary>cpu or gpu.</summary>
+    public string Accelerator { get; init; } = "cpu";
+
+    /// <summary>Output folder (shared by all silos of a cluster) for the Parquet dataset.</summary>
+    public string OutDir { get; init; } = "runs";
+}
