@@ -16,12 +16,20 @@ public static class TrainCommand
         var spec = new Argument<string>("spec") { Description = "Sweep spec (YAML)." };
         var run = new Option<int>("--run") { Description = "Grid point to train (0-based index in grid order).", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output folder for Parquet and checkpoints.", DefaultValueFactory = _ => "runs" };
+        var threads = new Option<int>("--torch-threads")
+        {
+            Description = "torch threads (default: torch's own choice). Results are bit-identical only between equal thread counts.",
+            DefaultValueFactory = _ => 0,
+        };
         var command = new Command("train", "Train one grid point of a sweep spec on this machine and write its metrics as Parquet.")
         {
-            spec, run, output,
+            spec, run, output, threads,
         };
         command.SetAction((result, cancellation) =>
-            ExecuteAsync(result.GetValue(spec)!, result.GetValue(run), result.GetValue(output)!, cancellation));
+        {
+            Grokking.Training.TorchRuntime.Initialise(result.GetValue(threads));
+            return ExecuteAsync(result.GetValue(spec)!, result.GetValue(run), result.GetValue(output)!, cancellation);
+        });
         return command;
     }
 

@@ -38,6 +38,7 @@ public sealed class RedisCheckpointStore : ICheckpointStore
     }
 
     /// <exception cref="RedisException">The server could not be reached or refused the write; the checkpoint was not saved.</exception>
+    /// <remarks>Cancelling stops the wait, not the command: the blob may still land, which is harmless because a save only replaces.</remarks>
     public async Task SaveAsync(string sweepId, string runId, byte[] blob, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(blob);

@@ -19,18 +19,12 @@ namespace Grokking.Silo.Hosting;
 /// <summary>Wires a Grokking silo into a host: embedded (localhost, files) or cluster (Redis).</summary>
 public static class SiloHostingExtensions
 {
+    /// <summary>A silo in this host: embedded when <see cref="SiloOptions.Redis"/> is unset, else part of a Redis cluster.</summary>
     public static IHostApplicationBuilder AddGrokkingSilo(this IHostApplicationBuilder builder, SiloOptions options)
     {
         var accelerator = options.Accelerator ?? TorchRuntime.DetectAccelerator();
-        TorchRuntime.Initialise(options.TorchThreads, useGpu: accelerator == "gpu");
-        var outDir = Path.GetFullPath(options.OutDir);
-        builder.Services.AddSingleton(new EngineOptions { Slots = options.Slots, Accelerator = accelerator, OutDir = outDir });
-        builder.Services.AddSingleton<TrainingEngine>();
-        builder.Services.AddSingleton<SweepSpecCache>();
-        builder.Services.AddSingleton<MetricSegmentWriter>();
-        builder.Services.AddSingleton<RunsTableWriter>();
-        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EngineLifecycle>();
-
+        TorchRuntime.Initialise(options.TorchThreads, useGpu: accelerator == "gpu" && TorchRuntime.DetectAccelerator() == "gpu");
+        var engine = new EngineOptions { Slots = options.Slots, Accelerator = accelerator, OutDir = Path.GetFullPath(options.OutDir) };
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
@@ -38,16 +32,32 @@ public static class SiloHostingExtensions
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = "grokking";
             });
-            silo.UseSiloMetadata(new Dictionary<string, string>
-            {
-                [RunPlacementStrategy.AcceleratorMetadata] = accelerator,
-                [RunPlacementStrategy.SlotsMetadata] = options.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
-            silo.AddPlacementDirector<RunPlacementStrategy, RunPlacementDirector>();
-            if (options.IsEmbedded) silo.AddEmbeddedServices(options, outDir);
+            silo.AddGrokkingGrains(engine);
+            if (options.IsEmbedded) silo.AddEmbeddedServices(options, engine.OutDir);
             else silo.AddClusterServices(options);
         });
         return builder;
+    }
+
+    /// <summary>
+    /// What every Grokking silo has, whatever its clustering and storage: the training engine, the grains'
+    /// services, the placement director, and the silo metadata (accelerator, slots) that placement reads.
+    /// </summary>
+    public static ISiloBuilder AddGrokkingGrains(this ISiloBuilder silo, EngineOptions engine)
+    {
+        silo.Services.AddSingleton(engine);
+        silo.Services.AddSingleton<TrainingEngine>();
+        silo.Services.AddSingleton<SweepSpecCache>();
+        silo.Services.AddSingleton<MetricSegmentWriter>();
+        silo.Services.AddSingleton<RunsTableWriter>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EngineLifecycle>();
+        silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            [RunPlacementStrategy.AcceleratorMetadata] = engine.Accelerator,
+            [RunPlacementStrategy.SlotsMetadata] = engine.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        silo.AddPlacementDirector<RunPlacementStrategy, RunPlacementDirector>();
+        return silo;
     }
 
     /// <summary>Embedded: localhost clustering, checkpoints and grain state as files under the output folder.</summary>

@@ -1,0 +1,61 @@
+using DuckDB.NET.Data;
+
+namespace Grokking.Integration.Tests;
+
+/// <summary>A sweep's Parquet output, read the way an analyst would: DuckDB over the hive-partitioned folders.</summary>
+public sealed class SweepDataset(string outDir, string sweep)
+{
+    public string Metrics => $"read_parquet('{outDir}/sweep={sweep}/metrics/run=*/*.parquet', hive_partitioning = true)";
+
+    public string Runs => $"read_parquet('{outDir}/sweep={sweep}/runs.parquet')";
+
+    public List<object[]> Query(string sql)
+    {
+        using var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object[]>();
+        while (reader.Read())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>Per run: rows, distinct steps, first and last step.</summary>
+    public Dictionary<string, (long Rows, long Distinct, long First, long Last)> StepCoverage() =>
+        Query($"SELECT run_id, count(*), count(DISTINCT step), min(step), max(step) FROM {Metrics} GROUP BY run_id")
+            .ToDictionary(r => (string)r[0], r => (Convert.ToInt64(r[1]), Convert.ToInt64(r[2]), Convert.ToInt64(r[3]), Convert.ToInt64(r[4])));
+
+    /// <summary>Every metric of one run except wall time, in step order, doubles as exact bit patterns.</summary>
+    public List<string> MetricRows(string runId) =>
+        Query($"SELECT * EXCLUDE (wall_time_s, sweep, run) FROM {Metrics} WHERE run_id = '{runId}' ORDER BY step")
+            .Select(r => string.Join("|", r.Skip(1).Select(v => v is double d ? BitConverter.DoubleToInt64Bits(d).ToString() : v?.ToString())))
+            .ToList();
+
+    /// <summary>run_id, run_index, status and attempts of every run, from runs.parquet.</summary>
+    public List<(string RunId, int Index, string Status, int Attempts)> RunTable() =>
+        Query($"SELECT run_id, run_index, status, attempts FROM {Runs} ORDER BY run_index")
+            .Select(r => ((string)r[0], Convert.ToInt32(r[1]), (string)r[2], Convert.ToInt32(r[3])))
+            .ToList();
+
+    /// <summary>Number of metric segment files a run has written so far (no DuckDB: the run may be writing).</summary>
+    public static int Segments(string outDir, string sweep, string runId)
+    {
+        var folder = Path.Combine(outDir, $"sweep={sweep}", "metrics", $"run={runId}");
+        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.parquet").Length : 0;
+    }
+
+    /// <summary>Run ids with at least one durable segment.</summary>
+    public static IReadOnlyList<string> RunsWithSegments(string outDir, string sweep)
+    {
+        var folder = Path.Combine(outDir, $"sweep={sweep}", "metrics");
+        return Directory.Exists(folder)
+            ? Directory.GetDirectories(folder).Select(d => Path.GetFileName(d)["run=".Length..]).Where(r => Segments(outDir, sweep, r) > 0).ToList()
+            : [];
+    }
+}
