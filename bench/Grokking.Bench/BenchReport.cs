@@ -51,7 +51,7 @@ public sealed class BenchReport(TextWriter output)
             + $"{steady.Ranks:0.##} layer measurements: the extra ones at step 1 and at the end weigh more here than there");
     }
 
-    public void Matmul(IReadOnlyList<MatmulSample> samples, double peak)
+    public void Matmul(IReadOnlyList<MatmulSample> samples, double peak, double? otherCores)
     {
         Section("1. Matmul peak: torch.mm of n×n fp32 matrices, FLOPs = 2·n³");
         var table = new TextTable("n", "repetitions", "best GFLOP/s", "median GFLOP/s");
@@ -59,7 +59,8 @@ public sealed class BenchReport(TextWriter output)
             table.Add(s.Size.ToString(CultureInfo.InvariantCulture), s.Repetitions.ToString(CultureInfo.InvariantCulture),
                 s.BestGflops.ToString("F1"), s.MedianGflops.ToString("F1"));
         table.WriteTo(output);
-        Line($"  peak = {peak:F1} GFLOP/s (best repetition of any size, after 3 warm-up repetitions), torch threads {get_num_threads()}");
+        Line($"  peak = {peak:F1} GFLOP/s (best repetition of any size, after 3 warm-up repetitions), torch threads {get_num_threads()}; "
+            + $"{MachineLoad.Describe(otherCores)} meanwhile");
     }
 
     public void Throughput(IReadOnlyList<OverheadResult> results, double peak, IReadOnlyList<Target> targets)
@@ -133,6 +134,9 @@ public sealed class BenchReport(TextWriter output)
         foreach (var t in result.Targets) table.Add(t.Figure, t.Format(t.Value), t.Goal, t.Verdict);
         foreach (var (figure, value) in result.Information) table.Add(figure, value, "none", "for information");
         table.WriteTo(output);
+        if (result.OtherCores.Count > 0)
+            Line($"  other processes during the timed runs: {result.OtherCores.Average():F2} cores on average, {result.OtherCores.Max():F2} "
+                + $"in the busiest run, of {Environment.ProcessorCount} (/proc/stat); minima are taken to discount them, not to remove them");
         if (!result.BareLoopDoesTrainerWork)
             Line("  WARNING: the bare loop no longer reproduces RunTrainer's losses (see the check above); the overhead figures compare different work.");
         Line("");

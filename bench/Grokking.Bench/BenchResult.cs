@@ -7,4 +7,5 @@ namespace Grokking.Bench;
 public sealed record BenchResult(
     IReadOnlyList<Target> Targets,
     IReadOnlyList<(string Figure, string Value)> Information,
-    bool BareLoopDoesTrainerWork);
+    bool BareLoopDoesTrainerWork,
+    IReadOnlyList<double> OtherCores);

@@ -17,9 +17,11 @@ public static class Benchmark
         Workload[] warmups = [WorkloadCatalog.PowerTransformer(plan.WarmupSteps), WorkloadCatalog.ImageMlp(plan.WarmupSteps)];
         foreach (var w in workloads) report.WorkloadSpec(w);
 
+        var before = MachineLoad.Sample();
         var samples = MatmulPeak.Measure(plan.MatmulSizes, plan.MatmulSecondsPerSize);
+        double? matmulOthers = MachineLoad.OtherCores(before, MachineLoad.Sample());
         double peak = MatmulPeak.PeakGflops(samples);
-        report.Matmul(samples, peak);
+        report.Matmul(samples, peak, matmulOthers);
 
         report.Section("Check: the bare loop does RunTrainer's work");
         var checks = workloads.Select(SameWorkCheck.Compare).ToList();
@@ -37,6 +39,7 @@ public static class Benchmark
         report.Throughput(results, peak, throughputTargets);
         report.Overhead(results, overheadTargets);
         report.RealisticCadence(results);
-        return new BenchResult([.. throughputTargets, .. overheadTargets], information, checks.All(c => c.Same));
+        return new BenchResult([.. throughputTargets, .. overheadTargets], information, checks.All(c => c.Same),
+            [.. results.SelectMany(r => r.OtherCores)]);
     }
 }

@@ -17,19 +17,31 @@ public static class OverheadMeasurement
         var bare = new List<BareTiming>();
         var machinery = new List<TimeSpan>();
         var realistic = new List<TimeSpan>();
+        var otherCores = new List<double>();
         for (int round = 1; round <= rounds; round++)
         {
             string prefix = $"  {workload.Name}, round {round}/{rounds}:";
+            var start = MachineLoad.Sample();
             var a = BareTrainingLoop.Time(workload.BareConfig, workload.Steps);
             bare.Add(a);
-            log($"{prefix} (a) bare {a.Total.TotalSeconds:F2} s (loop {a.Loop.TotalSeconds:F2} s)");
+            log($"{prefix} (a) bare {a.Total.TotalSeconds:F2} s (loop {a.Loop.TotalSeconds:F2} s; {Others(ref start)})");
             var b = await ExecutorTrainingRun.RunAsync(workload.Machinery.Run);
             machinery.Add(b);
-            log($"{prefix} (b) {workload.Machinery.Label} {b.TotalSeconds:F2} s");
+            log($"{prefix} (b) {workload.Machinery.Label} {b.TotalSeconds:F2} s ({Others(ref start)})");
             var c = await ExecutorTrainingRun.RunAsync(workload.Realistic.Run);
             realistic.Add(c);
-            log($"{prefix} (c) {workload.Realistic.Label} {c.TotalSeconds:F2} s");
+            log($"{prefix} (c) {workload.Realistic.Label} {c.TotalSeconds:F2} s ({Others(ref start)})");
         }
-        return new OverheadResult(workload, bare, machinery, realistic);
+        return new OverheadResult(workload, bare, machinery, realistic) { OtherCores = otherCores };
+
+        // CPU other processes used since start (a run plus its negligible logging); start moves on to now.
+        string Others(ref CpuSample? start)
+        {
+            var end = MachineLoad.Sample();
+            var cores = MachineLoad.OtherCores(start, end);
+            if (cores is { } c) otherCores.Add(c);
+            start = end;
+            return MachineLoad.Describe(cores);
+        }
     }
 }

@@ -10,6 +10,9 @@ public sealed record OverheadResult(
     IReadOnlyList<TimeSpan> Machinery,
     IReadOnlyList<TimeSpan> Realistic)
 {
+    /// <summary>Average cores other processes used during each timed run (empty where /proc/stat is unreadable).</summary>
+    public IReadOnlyList<double> OtherCores { get; init; } = [];
+
     /// <summary>The fastest bare run, setup included (what the executor times are compared with).</summary>
     public TimeSpan BestBare => Bare.Min(b => b.Total);
 
