@@ -34,6 +34,11 @@ public sealed class SweepGrain(
     private SweepSpec? _spec;
     private IReadOnlyList<RunSpec> _runs = [];
     private readonly Dictionary<string, RunRecord> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _indexOf = new(StringComparer.Ordinal);
+
+    // Kept in step with _records by Set, so dispatching costs O(runs started), not O(grid), per event.
+    private readonly SortedSet<int> _pending = [];
+    private readonly Dictionary<string, int> _busyBySilo = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reopen = new(StringComparer.Ordinal);
     private IGrainTimer? _timer;
     private bool _dirty;
@@ -108,7 +113,7 @@ public sealed class SweepGrain(
             var record = Record(run);
             if (record.Status is RunStatus.Failed or RunStatus.Cancelled)
             {
-                _records[run.RunId] = record with { Status = RunStatus.Pending };
+                Set(record with { Status = RunStatus.Pending });
                 _reopen.Add(run.RunId);
             }
         }
@@ -137,12 +142,12 @@ public sealed class SweepGrain(
 
     public async Task OnRunUpdated(RunRecord record)
     {
-        if (_spec is null || !_records.TryGetValue(record.RunId, out var known) && !_runs.Any(r => r.RunId == record.RunId)) return;
+        if (_spec is null || !_indexOf.ContainsKey(record.RunId)) return;
+        _records.TryGetValue(record.RunId, out var known);
         // One-way reports may overtake each other; never let a stale one undo a later state.
         if (known is not null && (record.Attempts < known.Attempts || known.IsFinal && !record.IsFinal && record.Attempts == known.Attempts))
             return;
-        _records[record.RunId] = record;
-        _dirty = true;
+        Set(record);
         if (record.Status != RunStatus.Running) await DispatchAsync();
     }
 
@@ -153,6 +158,28 @@ public sealed class SweepGrain(
     private void Load()
     {
         (_spec, _runs) = specs.Get(state.State.SpecText, state.State.SourceName, state.State.BaseDirectory);
+        _indexOf.Clear();
+        _pending.Clear();
+        for (int i = 0; i < _runs.Count; i++)
+        {
+            _indexOf[_runs[i].RunId] = i;
+            _pending.Add(i);
+        }
+    }
+
+    /// <summary>Records a run's new state and keeps the pending set and per-silo busy counts current.</summary>
+    private void Set(RunRecord record)
+    {
+        if (!_indexOf.TryGetValue(record.RunId, out var index)) return;
+        var old = Record(_runs[index]);
+        if (old.Status == RunStatus.Pending) _pending.Remove(index);
+        if (old.Status == RunStatus.Running && old.Silo is { } oldSilo && _busyBySilo.TryGetValue(oldSilo, out var n))
+            _busyBySilo[oldSilo] = n - 1;
+        _records[record.RunId] = record;
+        if (record.Status == RunStatus.Pending) _pending.Add(index);
+        if (record.Status == RunStatus.Running && record.Silo is { } silo)
+            _busyBySilo[silo] = _busyBySilo.GetValueOrDefault(silo) + 1;
+        _dirty = true;
     }
 
     private async Task LoadRunRecordsAsync()
@@ -167,7 +194,7 @@ public sealed class SweepGrain(
                 await storage.ReadStateAsync(GrainStorageNames.Run, RunGrain(run.RunId).GetGrainId(), grainState);
                 return grainState.RecordExists ? grainState.State : null;
             }));
-            foreach (var record in loaded.OfType<RunRecord>()) _records[record.RunId] = record;
+            foreach (var record in loaded.OfType<RunRecord>()) Set(record);
         }
     }
 
@@ -207,8 +234,7 @@ public sealed class SweepGrain(
             if (_records.TryGetValue(run.RunId, out var record) && record.Status == RunStatus.Running && !alive.Contains(record.Silo ?? ""))
             {
                 logger.LogInformation("Run {Run} was on {Silo}, which is gone; restarting it from its checkpoint", run.RunId, record.Silo);
-                _records[run.RunId] = record with { Status = RunStatus.Pending };
-                _dirty = true;
+                Set(record with { Status = RunStatus.Pending });
             }
         }
     }
@@ -220,19 +246,14 @@ public sealed class SweepGrain(
         try
         {
             var offers = Offers();
-            var busy = offers.ToDictionary(o => o.Silo.ToParsableString(), _ => 0, StringComparer.Ordinal);
-            foreach (var record in _records.Values)
-                if (record.Status == RunStatus.Running && record.Silo is { } silo && busy.ContainsKey(silo)) busy[silo]++;
-
             var starts = new List<Task>();
-            foreach (var run in _runs)
+            foreach (var index in _pending.ToList())
             {
-                if (Record(run).Status != RunStatus.Pending) continue;
-                var target = offers.OrderByDescending(o => o.Slots - busy[o.Silo.ToParsableString()]).FirstOrDefault();
-                if (target is null || target.Slots - busy[target.Silo.ToParsableString()] <= 0) break;
+                var target = offers.MaxBy(Free);
+                if (target is null || Free(target) <= 0) break;
+                var run = _runs[index];
                 var address = target.Silo.ToParsableString();
-                busy[address]++;
-                _records[run.RunId] = Record(run) with { Status = RunStatus.Running, Silo = address };
+                Set(Record(run) with { Status = RunStatus.Running, Silo = address });
                 starts.Add(StartRunAsync(run, address));
             }
             await Task.WhenAll(starts);
@@ -242,6 +263,8 @@ public sealed class SweepGrain(
             _dispatching = false;
         }
     }
+
+    private int Free(SiloOffer offer) => offer.Slots - _busyBySilo.GetValueOrDefault(offer.Silo.ToParsableString());
 
     private async Task StartRunAsync(RunSpec run, string silo)
     {
@@ -256,19 +279,18 @@ public sealed class SweepGrain(
             RequestContext.Set(RunPlacementStrategy.AcceleratorKey, _spec.Accelerator);
             RequestContext.Set(RunPlacementStrategy.SiloKey, silo);
             var record = await RunGrain(run.RunId).Start(assignment);
-            if (!_records.TryGetValue(run.RunId, out var known) || known.Attempts <= record.Attempts) _records[run.RunId] = record;
+            if (!_records.TryGetValue(run.RunId, out var known) || known.Attempts <= record.Attempts) Set(record);
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "Could not start run {Run}; will retry", run.RunId);
-            _records[run.RunId] = Record(run) with { Status = RunStatus.Pending, Note = e.Message };
+            Set(Record(run) with { Status = RunStatus.Pending, Note = e.Message });
         }
         finally
         {
             RequestContext.Remove(RunPlacementStrategy.AcceleratorKey);
             RequestContext.Remove(RunPlacementStrategy.SiloKey);
         }
-        _dirty = true;
     }
 
     private async Task WriteRunsTableAsync()
