@@ -23,6 +23,11 @@ public sealed class GrokkingCluster : IAsyncLifetime
     /// <summary>The Parquet dataset, checkpoints and grain state of every sweep the tests run.</summary>
     public string OutDir { get; } = Path.Combine(Path.GetTempPath(), "grokking-cluster-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>The checkpoint store every silo uses: files under <see cref="OutDir"/>, with failures on request.</summary>
+    public FaultInjectingCheckpointStore Checkpoints { get; }
+
+    public GrokkingCluster() => Checkpoints = new FaultInjectingCheckpointStore(new FileCheckpointStore(OutDir));
+
     public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     public IClusterClient Client => Cluster.Client;
@@ -39,7 +44,7 @@ public sealed class GrokkingCluster : IAsyncLifetime
             silo.AddGrokkingGrains(new EngineOptions { Slots = slots, Accelerator = accelerator, OutDir = OutDir });
             silo.AddFileGrainStorage("grokking", Path.Combine(OutDir, ".state"));
             silo.UseInMemoryReminderService();
-            silo.Services.AddSingleton<ICheckpointStore>(new FileCheckpointStore(OutDir));
+            silo.Services.AddSingleton<ICheckpointStore>(Checkpoints);
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
