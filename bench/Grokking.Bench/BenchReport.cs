@@ -98,7 +98,7 @@ public sealed class BenchReport(TextWriter output)
         Line("  checkpoints every checkpoint_every steps, and the two full evaluations RunTrainer always makes (step 1, last step).");
         Line("  run-to-run spread ((slowest − fastest) / fastest); overhead differences smaller than this are noise:");
         foreach (var r in results)
-            Line($"    {r.Workload.Name}: (a) {r.BareSpread:0.0%}, (b) {r.MachinerySpread:0.0%}");
+            Line($"    {r.Workload.Name}: (a) {r.BareSpread:0.0%}, (b) {r.MachinerySpread:0.0%}; each round on its own, (b − a) / a: {Percentages(r.MachineryOverheadPerRound)}");
         Line("  rough split (assumes evaluation runs at the bare loop's FLOP rate; an estimate, not a measurement):");
         foreach (var r in results)
         {
@@ -124,7 +124,7 @@ public sealed class BenchReport(TextWriter output)
         Line("  evaluation share = analytic forward FLOPs of all (c)'s evaluations over the run's training FLOPs.");
         Line("  run-to-run spread of (c):");
         foreach (var r in results)
-            Line($"    {r.Workload.Name}: (c) {r.RealisticSpread:0.0%}");
+            Line($"    {r.Workload.Name}: (c) {r.RealisticSpread:0.0%}; each round on its own, (c − a) / a: {Percentages(r.RealisticOverheadPerRound)}");
     }
 
     public void Summary(BenchResult result, TimeSpan duration)
@@ -142,6 +142,8 @@ public sealed class BenchReport(TextWriter output)
         Line("");
         Line($"Benchmark wall-clock duration: {duration.TotalSeconds:F1} s");
     }
+
+    private static string Percentages(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("+0.0%;-0.0%")));
 
     private static string Seconds(IEnumerable<TimeSpan> times) => string.Join(" ", times.Select(t => t.TotalSeconds.ToString("F2")));
 }

@@ -39,6 +39,12 @@ public sealed record OverheadResult(
     /// <summary>(c − b) / a: what the extra evaluations and layer measurements of the realistic cadence cost.</summary>
     public double MeasurementShare => (BestRealistic - BestMachinery) / BestBare;
 
+    /// <summary>(b − a) / a of each round on its own: rounds that disagree by more than the target mean the machine was noisy.</summary>
+    public IReadOnlyList<double> MachineryOverheadPerRound => PerRound(Machinery);
+
+    /// <summary>(c − a) / a of each round on its own.</summary>
+    public IReadOnlyList<double> RealisticOverheadPerRound => PerRound(Realistic);
+
     public double BareStepsPerSecond => Workload.Steps / BestBareLoop.TotalSeconds;
 
     /// <summary>Achieved training FLOP/s of the bare loop.</summary>
@@ -51,6 +57,9 @@ public sealed record OverheadResult(
     public double Gflops(ExecutorVariant variant) => StepsPerSecond(variant) * Workload.FlopsPerStep / 1e9;
 
     public TimeSpan Best(ExecutorVariant variant) => ReferenceEquals(variant, Workload.Machinery) ? BestMachinery : BestRealistic;
+
+    private IReadOnlyList<double> PerRound(IReadOnlyList<TimeSpan> executor) =>
+        executor.Select((t, i) => (t - Bare[i].Total) / Bare[i].Total).ToList();
 
     private static double Spread(IReadOnlyList<TimeSpan> times) => (times.Max() - times.Min()) / times.Min();
 }

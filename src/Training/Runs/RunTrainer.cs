@@ -18,7 +18,8 @@ namespace Grokking.Training.Runs;
 public sealed class RunTrainer : IRunTrainer
 {
     private const long InitPurpose = 1, DropoutPurpose = 2, DataOrderPurpose = 3;
-    private const int EvalChunk = 8192;
+    // Large chunks are slower per example on CPU (attention and softmax temporaries fall out of cache).
+    private const int EvalChunk = 1024;
 
     private readonly RunConfig _config;
     private readonly Device _device;
