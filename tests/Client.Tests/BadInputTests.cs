@@ -54,5 +54,24 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("--frobnicate", unknownError);
     }
 
+    [Fact]
+    public void Cluster_commands_fail_with_code_1_and_a_clear_message_when_redis_is_unreachable()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (code, _, stderr) = Cli.Run(TimeSpan.FromSeconds(60), "submit", Cli.Example("quick.yaml"), "--redis", "127.0.0.1:1,connectTimeout=1000");
+        Assert.Equal(1, code);
+        Assert.Contains("cannot reach the Grokking cluster", stderr);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void Cluster_commands_without_redis_say_how_to_run_without_a_cluster()
+    {
+        var (code, _, stderr) = Cli.Run(Timeout, "status", "quick");
+        Assert.Equal(2, code);
+        Assert.Contains("--redis is required", stderr);
+        Assert.Contains("grokking run SPEC", stderr);
+    }
+
     public void Dispose() => _work.Dispose();
 }

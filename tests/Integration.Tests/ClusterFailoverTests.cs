@@ -52,6 +52,15 @@ public sealed class ClusterFailoverTests : IAsyncLifetime
         var killed = data.RunTable().Single(r => r.RunId == victim.RunId);
         Assert.True(killed.Attempts > 1, $"run {killed.RunId} lost its silo but records {killed.Attempts} attempt(s)");
         SweepAssertions.EqualsUninterrupted(data, spec, killed.Index, killed.RunId, _scratch);
+
+        // The command-line view of the same sweep, and of one that does not exist.
+        var (statusCode, json) = ChildProcess.Run(TimeSpan.FromMinutes(1), "grokking", "status", "failover", "--json", "--redis", _redis.ConnectionString, "--cluster-id", _clusterId);
+        Assert.True(statusCode == 0, json);
+        Assert.Contains("\"done\": 8", json);
+        Assert.Contains(victim.RunId, json);
+        var (missingCode, missing) = ChildProcess.Run(TimeSpan.FromMinutes(1), "grokking", "status", "no-such-sweep", "--redis", _redis.ConnectionString, "--cluster-id", _clusterId);
+        Assert.Equal(2, missingCode);
+        Assert.Contains("no sweep named 'no-such-sweep'", missing);
     }
 
     private void StartSilo(string outDir)

@@ -26,20 +26,24 @@ public static class ClusterCommands
         {
             spec, redis, clusterId,
         };
-        command.SetAction((r, ct) => WithClusterAsync(r.GetValue(redis)!, r.GetValue(clusterId)!, ct, async client =>
+        command.SetAction((r, ct) =>
         {
-            if (SpecInput.Read(r.GetValue(spec)!) is not var (parsed, submission)) return ExitCodes.BadInput;
-            var result = await client.GetGrain<ISweepGrain>(parsed.Name).Submit(submission);
-            if (!result.Accepted)
+            // Validate the spec before contacting anything: bad input is refused the same with or without a cluster.
+            if (SpecInput.Read(r.GetValue(spec)!) is not var (parsed, submission)) return Task.FromResult(ExitCodes.BadInput);
+            return WithClusterAsync(r.GetValue(redis)!, r.GetValue(clusterId)!, ct, async client =>
             {
-                Console.Error.WriteLine($"error: {result.Error}");
-                return ExitCodes.BadInput;
-            }
-            Console.WriteLine(result.Created
-                ? $"submitted sweep {parsed.Name}: {result.Runs} runs"
-                : $"sweep {parsed.Name} already exists with this spec ({result.Runs} runs); nothing changed");
-            return ExitCodes.Success;
-        }, needsSpecFirst: r.GetValue(spec)!));
+                var result = await client.GetGrain<ISweepGrain>(parsed.Name).Submit(submission);
+                if (!result.Accepted)
+                {
+                    Console.Error.WriteLine($"error: {result.Error}");
+                    return ExitCodes.BadInput;
+                }
+                Console.WriteLine(result.Created
+                    ? $"submitted sweep {parsed.Name}: {result.Runs} runs"
+                    : $"sweep {parsed.Name} already exists with this spec ({result.Runs} runs); nothing changed");
+                return ExitCodes.Success;
+            });
+        });
         return command;
     }
 
@@ -123,10 +127,8 @@ public static class ClusterCommands
         });
 
     private static async Task<int> WithClusterAsync(string redis, string clusterId, CancellationToken cancellation,
-        Func<IClusterClient, Task<int>> action, string? needsSpecFirst = null)
+        Func<IClusterClient, Task<int>> action)
     {
-        // Validate a spec before contacting anything: bad input is refused the same with or without a cluster.
-        if (needsSpecFirst is not null && SpecInput.Read(needsSpecFirst) is null) return ExitCodes.BadInput;
         if (string.IsNullOrWhiteSpace(redis))
         {
             Console.Error.WriteLine("error: --redis is required (or set GROKKING_REDIS): the cluster's Redis, e.g. --redis localhost:6379. For a sweep on this machine without a cluster use 'grokking run SPEC'.");
