@@ -11,6 +11,7 @@ var root = new RootCommand("grokking: phase-diagram sweeps of grokking experimen
     ClusterCommands.Watch(),
     ClusterCommands.Resume(),
     ClusterCommands.Cancel(),
+    SqlCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

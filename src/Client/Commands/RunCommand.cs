@@ -48,7 +48,12 @@ public static class RunCommand
         if (SpecInput.Read(specPath) is not var (spec, submission)) return ExitCodes.BadInput;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= LogLevel.Warning);
+        // Warnings of our own reach the terminal; Orleans' start-up advice (e.g. about server GC) does not.
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
+        }).AddFilter((category, level) => level >= (category?.StartsWith("Orleans", StringComparison.Ordinal) == true ? LogLevel.Error : LogLevel.Warning));
         builder.AddGrokkingSilo(new SiloOptions
         {
             OutDir = outDir,
