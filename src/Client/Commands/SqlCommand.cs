@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
 using Grokking.Client.Query;
 using Spectre.Console;
@@ -10,74 +11,85 @@ namespace Grokking.Client.Commands;
 /// <summary>`grokking sql SWEEP_DIR "SELECT ..."`: DuckDB over a sweep's dataset, with views metrics, layers and runs.</summary>
 public static class SqlCommand
 {
+    private const int DefaultTableRows = 100;
+
     public static Command Create()
     {
         var folder = new Argument<string>("sweep-dir") { Description = "Sweep folder (OUT/sweep=NAME), or an output folder holding one sweep." };
-        var sql = new Argument<string>("query") { Description = "SQL over the views metrics, layers and runs." };
-        var csv = new Option<bool>("--csv") { Description = "Print CSV (header row, NULL as empty) instead of a table." };
-        var limit = new Option<int>("--limit") { Description = "Rows printed as a table (CSV prints all).", DefaultValueFactory = _ => 100 };
+        var sql = new Argument<string>("query") { Description = "SQL over the views metrics, layers and runs (see docs/ANALYSIS.md)." };
+        var csv = new Option<bool>("--csv") { Description = "Print RFC 4180 CSV (header row, NULL as an empty field) instead of a table." };
+        var limit = new Option<int?>("--limit")
+        {
+            Description = $"Rows printed at most (default {DefaultTableRows} for a table, all for --csv); the rest are counted.",
+            // Parsed here rather than validated after: a validator reading a value that failed to parse throws.
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var rows) && rows >= 1) return rows;
+                r.AddError($"--limit '{text}': give a whole number of rows, at least 1 (leave it out with --csv for every row).");
+                return null;
+            },
+        };
         var command = new Command("sql", "Query a sweep's Parquet dataset with DuckDB (views: metrics, layers, runs).") { folder, sql, csv, limit };
         command.SetAction(r => Execute(r.GetValue(folder)!, r.GetValue(sql)!, r.GetValue(csv), r.GetValue(limit)));
         return command;
     }
 
-    private static int Execute(string folder, string sql, bool csv, int limit)
+    private static int Execute(string folder, string sql, bool csv, int? limit)
     {
+        if (string.IsNullOrWhiteSpace(sql))
+        {
+            Console.Error.WriteLine("error: the query is empty; give one SQL statement, e.g. \"SELECT * FROM runs\".");
+            return ExitCodes.BadInput;
+        }
         SweepDatabase database;
         try
         {
             database = SweepDatabase.Open(folder);
         }
-        catch (ArgumentException e)
+        catch (SweepDatasetException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
         using (database)
         {
-            IReadOnlyList<string> columns;
-            IReadOnlyList<object[]> rows;
             try
             {
-                (columns, rows) = database.Query(sql);
+                using var result = database.Query(sql);
+                if (csv)
+                {
+                    // One buffered UTF-8 writer: CSV of a whole metrics table is millions of small writes.
+                    using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
+                    var omitted = ResultCsvWriter.Write(output, result, limit);
+                    output.Flush();
+                    // On stderr, so that what is piped on is CSV only.
+                    if (omitted > 0) Console.Error.WriteLine($"{omitted} more rows not shown (--limit {limit}).");
+                }
+                else
+                {
+                    ResultTableWriter.Write(AnsiConsole.Console, result, limit ?? DefaultTableRows, onTerminal: !Console.IsOutputRedirected);
+                }
+                return ExitCodes.Success;
             }
             catch (DuckDBException e)
             {
-                Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")} (views: metrics, layers, runs)");
+                Console.Error.WriteLine($"error: {DuckDbMessage.OneLine(e)}{ViewHint(database, e.Message)}");
                 return ExitCodes.BadInput;
             }
-            if (csv) WriteCsv(columns, rows);
-            else WriteTable(columns, rows, limit);
-            return ExitCodes.Success;
         }
     }
 
-    private static void WriteTable(IReadOnlyList<string> columns, IReadOnlyList<object[]> rows, int limit)
+    // A query on a view that is not defined fails with DuckDB's "does not exist": say why it is missing,
+    // or which views there are when the name is simply wrong.
+    private static string ViewHint(SweepDatabase database, string message)
     {
-        var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in columns) table.AddColumn(Markup.Escape(column));
-        foreach (var row in rows.Take(limit)) table.AddRow(row.Select(v => Markup.Escape(Format(v))).ToArray());
-        AnsiConsole.Write(table);
-        if (rows.Count > limit) AnsiConsole.MarkupLineInterpolated($"{rows.Count - limit} more rows not shown (--limit, or --csv for all)");
+        var unknown = Regex.Match(message, @"with name ""?(\w+)""? does not exist");
+        if (!unknown.Success) return "";
+        var name = unknown.Groups[1].Value;
+        var defined = SweepDatabase.ViewNames.Where(v => !database.MissingViews.ContainsKey(v)).ToList();
+        if (database.MissingViews.TryGetValue(name, out var where))
+            return $" (view {name} is not defined: {where} holds no Parquet files yet; views defined: {string.Join(", ", defined)})";
+        return $" (views: {string.Join(", ", defined)})";
     }
-
-    private static void WriteCsv(IReadOnlyList<string> columns, IReadOnlyList<object[]> rows)
-    {
-        var output = new StringBuilder();
-        output.AppendLine(string.Join(',', columns.Select(Quote)));
-        foreach (var row in rows) output.AppendLine(string.Join(',', row.Select(v => Quote(Format(v)))));
-        Console.Out.Write(output.ToString());
-    }
-
-    private static string Format(object value) => value switch
-    {
-        DBNull => "",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
-
-    private static string Quote(string text) =>
-        text.IndexOfAny([',', '"', '\n', '\r']) < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -3,73 +3,103 @@ using DuckDB.NET.Data;
 namespace Grokking.Client.Query;
 
 /// <summary>An in-memory DuckDB with views <c>metrics</c>, <c>layers</c> and <c>runs</c> over one sweep's Parquet dataset.</summary>
+/// <remarks>
+/// A view whose files do not exist yet (a sweep that has not reached its first segment, or a spec with
+/// <c>rank_every: 0</c>, which writes no layers) is left undefined rather than failing the whole command;
+/// <see cref="MissingViews"/> says which, so a query that fails on one can be told why.
+/// </remarks>
 public sealed class SweepDatabase : IDisposable
 {
+    /// <summary>The views every sweep folder can have, in the order they are listed to users.</summary>
+    public static readonly IReadOnlyList<string> ViewNames = ["metrics", "layers", "runs"];
+
+    private const string RunsFile = "runs.parquet";
+
     private readonly DuckDBConnection _connection = new("Data Source=:memory:");
+    private readonly Dictionary<string, string> _missing = [];
 
     private SweepDatabase(string sweepFolder)
     {
         SweepFolder = sweepFolder;
         _connection.Open();
-        Define("runs", Path.Combine(sweepFolder, "runs.parquet"), $"read_parquet('{Escape(Path.Combine(sweepFolder, "runs.parquet"))}')");
-        foreach (var part in new[] { "metrics", "layers" })
+        try
         {
-            var glob = Path.Combine(sweepFolder, part, "run=*", "*.parquet");
-            if (Directory.Exists(Path.Combine(sweepFolder, part)) && Directory.EnumerateFiles(Path.Combine(sweepFolder, part), "*.parquet", SearchOption.AllDirectories).Any())
-                Execute($"CREATE VIEW {part} AS SELECT * FROM read_parquet('{Escape(glob)}', hive_partitioning = true)");
+            DefineView("runs", $"read_parquet('{Literal(Path.Combine(sweepFolder, RunsFile))}')");
+            foreach (var part in new[] { "metrics", "layers" })
+            {
+                var folder = Path.Combine(sweepFolder, part);
+                if (HasSegments(folder))
+                    DefineView(part, $"read_parquet('{Literal(Path.Combine(folder, "run=*", "*.parquet"))}', hive_partitioning = true)");
+                else
+                    _missing[part] = folder;
+            }
+        }
+        catch (DuckDBException e)
+        {
+            _connection.Dispose();
+            throw new SweepDatasetException($"cannot read the dataset under {sweepFolder}: {DuckDbMessage.OneLine(e)}");
         }
     }
 
+    /// <summary>The <c>sweep=NAME</c> folder the views read.</summary>
     public string SweepFolder { get; }
 
+    /// <summary>Views left undefined because no file exists for them yet, each with the folder that would hold it.</summary>
+    public IReadOnlyDictionary<string, string> MissingViews => _missing;
+
     /// <summary>Opens the sweep at <paramref name="folder"/>: a <c>sweep=NAME</c> folder, or an output folder holding exactly one sweep.</summary>
-    /// <exception cref="ArgumentException">The folder holds no sweep (or several), with what was found.</exception>
+    /// <exception cref="SweepDatasetException">No such folder, no sweep there (or several), or its Parquet files cannot be read.</exception>
     public static SweepDatabase Open(string folder)
     {
         var full = Path.GetFullPath(folder);
-        if (!Directory.Exists(full)) throw new ArgumentException($"{full} does not exist; give a sweep folder such as runs/sweep=quick.");
-        if (!File.Exists(Path.Combine(full, "runs.parquet")))
+        if (!Directory.Exists(full))
+            throw new SweepDatasetException($"{full} does not exist; give a sweep folder such as runs/sweep=quick, or the output folder holding it.");
+        if (!File.Exists(Path.Combine(full, RunsFile)))
         {
-            var sweeps = Directory.GetDirectories(full, "sweep=*").Where(d => File.Exists(Path.Combine(d, "runs.parquet"))).ToList();
-            if (sweeps.Count != 1)
-                throw new ArgumentException(sweeps.Count == 0
-                    ? $"{full} holds no sweep (no runs.parquet); give a sweep folder such as runs/sweep=quick."
-                    : $"{full} holds {sweeps.Count} sweeps ({string.Join(", ", sweeps.Select(Path.GetFileName))}); give one of them.");
+            var sweeps = Directory.GetDirectories(full, "sweep=*").Where(d => File.Exists(Path.Combine(d, RunsFile))).Order(StringComparer.Ordinal).ToList();
+            if (sweeps.Count == 0)
+                throw new SweepDatasetException(
+                    $"{Path.Combine(full, RunsFile)} does not exist, nor does any sweep=NAME/{RunsFile} under {full}; give a sweep folder " +
+                    "such as runs/sweep=quick (written by `grokking run` or a cluster sweep), or the output folder holding one sweep.");
+            if (sweeps.Count > 1)
+                throw new SweepDatasetException(
+                    $"{full} holds {sweeps.Count} sweeps ({string.Join(", ", sweeps.Select(Path.GetFileName))}); give one of them, e.g. {sweeps[0]}.");
             full = sweeps[0];
         }
         return new SweepDatabase(full);
     }
 
-    /// <summary>Runs a query; column names and rows (DBNull for NULL).</summary>
-    public (IReadOnlyList<string> Columns, IReadOnlyList<object[]> Rows) Query(string sql)
+    /// <summary>Starts <paramref name="sql"/>; its rows are read one at a time, so a result larger than memory can be streamed out.</summary>
+    /// <exception cref="DuckDBException">The query is invalid or fails while it runs.</exception>
+    public QueryResult Query(string sql)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-        var rows = new List<object[]>();
-        while (reader.Read())
+        var command = _connection.CreateCommand();
+        try
         {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            rows.Add(row);
+            command.CommandText = sql;
+            // Streaming: rows are produced as they are read rather than materialised before the first one.
+            command.UseStreamingMode = true;
+            return new QueryResult(command, command.ExecuteReader());
         }
-        return (columns, rows);
+        catch
+        {
+            command.Dispose();
+            throw;
+        }
     }
 
-    private void Define(string view, string file, string source)
-    {
-        if (File.Exists(file)) Execute($"CREATE VIEW {view} AS SELECT * FROM {source}");
-    }
+    public void Dispose() => _connection.Dispose();
 
-    private void Execute(string sql)
+    private static bool HasSegments(string folder) =>
+        Directory.Exists(folder) && Directory.EnumerateDirectories(folder, "run=*").Any(run => Directory.EnumerateFiles(run, "*.parquet").Any());
+
+    private void DefineView(string view, string source)
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = sql;
+        command.CommandText = $"CREATE VIEW {view} AS SELECT * FROM {source}";
         command.ExecuteNonQuery();
     }
 
-    private static string Escape(string path) => path.Replace("'", "''", StringComparison.Ordinal);
-
-    public void Dispose() => _connection.Dispose();
+    // Paths go into a SQL string literal; a quote in a folder name must not end it.
+    private static string Literal(string path) => path.Replace("'", "''", StringComparison.Ordinal);
 }

@@ -1,6 +1,6 @@
 namespace Grokking.Client.Tests.Sql;
 
-/// <summary>A finished 4-run noop sweep made once with the real `grokking run` (output redirected, as in CI or a log).</summary>
+/// <summary>A finished 4-run noop sweep (grid lr × weight_decay, 300 steps each), made once with the real `grokking run`.</summary>
 public sealed class NoopSweepFixture : IDisposable
 {
     private readonly TempFolder _work = new();
@@ -11,7 +11,7 @@ public sealed class NoopSweepFixture : IDisposable
         var spec = Path.Combine(_work.Path, "tiny.yaml");
         File.WriteAllText(spec, """
             name: tiny
-            task: { kind: noop, step_ms: 5 }
+            task: { kind: noop }
             model: { kind: mlp }
             training: { steps: 300, eval_every: 10, rank_every: 100, checkpoint_every: 100 }
             grid:
@@ -21,15 +21,20 @@ public sealed class NoopSweepFixture : IDisposable
         OutDir = Path.Combine(_work.Path, "out");
         var (code, stdout, stderr) = Cli.Run(TimeSpan.FromMinutes(2), "run", spec, "--out", OutDir, "--slots", "2");
         if (code != 0) throw new InvalidOperationException($"grokking run exited {code}: {stderr}\n{stdout}");
-        RunOutput = stdout;
     }
 
+    /// <summary>The output folder given to `grokking run`; it holds this one sweep.</summary>
     public string OutDir { get; }
 
     public string SweepDir => Path.Combine(OutDir, "sweep=tiny");
 
-    /// <summary>What `grokking run` printed with its output redirected.</summary>
-    public string RunOutput { get; }
+    /// <summary>A fresh folder for a test to build other layouts in; removed with the fixture.</summary>
+    public string NewFolder()
+    {
+        var folder = Path.Combine(_work.Path, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
 
     public void Dispose() => _work.Dispose();
 }
