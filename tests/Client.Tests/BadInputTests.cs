@@ -73,5 +73,17 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("grokking run SPEC", stderr);
     }
 
+    [Theory]
+    [InlineData("x")]
+    [InlineData("0")]
+    public void A_bad_slot_count_for_run_exits_with_code_2_and_writes_nothing(string slots)
+    {
+        var outDir = Path.Combine(_work.Path, "out");
+        var (code, _, stderr) = Cli.Run(Timeout, "run", Cli.Example("quick.yaml"), "--slots", slots, "--out", outDir);
+        Assert.Equal(2, code);
+        Assert.Contains("--slots", stderr);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     public void Dispose() => _work.Dispose();
 }

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using Grokking.Client.Plots;
 using Grokking.Client.Views;
 using Grokking.Grains.Contracts;
+using Grokking.Grains.Metrics;
 using Grokking.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,7 +34,9 @@ public static class RunCommand
         };
         slots.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError("--slots must be at least 1.");
+            // A value that is not a number is already reported by the parser; only check parsed numbers.
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var n) && n < 1)
+                r.AddError($"--slots {n}: must be at least 1.");
         });
         var command = new Command("run", "Run a whole sweep on this machine (embedded silo; no Redis needed). Run it again to resume.")
         {
@@ -84,11 +88,26 @@ public static class RunCommand
             }
             var runsTable = await sweep.WriteRunsTable();
             SweepSummary.Write(AnsiConsole.Console, status, await sweep.GetRuns(), runsTable);
+            WritePlots(MetricDatasetLayout.SweepFolder(outDir, spec.Name));
             return status.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
         }
         finally
         {
             await host.StopAsync(TimeSpan.FromSeconds(90));
+        }
+    }
+
+    // The trained sweep is what matters; a figure that cannot be drawn (a full disk, no usable font) only warns.
+    private static void WritePlots(string sweepFolder)
+    {
+        try
+        {
+            // Plain output: a path must not be wrapped at the console width when stdout is a log.
+            Console.WriteLine($"plots: {SweepPlots.WriteDefaults(sweepFolder)}");
+        }
+        catch (Exception e)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning[/]: plots not written ({e.Message}); draw them later with: grokking plot {sweepFolder}");
         }
     }
 

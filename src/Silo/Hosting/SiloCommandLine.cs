@@ -20,7 +20,9 @@ public static class SiloCommandLine
         accelerator.AcceptOnlyFromAmong("cpu", "gpu");
         slots.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError("--slots must be at least 1.");
+            // A value that is not a number is already reported by the parser; only check parsed numbers.
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var n) && n < 1)
+                r.AddError($"--slots {n}: must be at least 1.");
         });
 
         var root = new RootCommand("Grokking silo: trains the runs of sweeps placed on it.")
