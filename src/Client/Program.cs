@@ -12,6 +12,7 @@ var root = new RootCommand("grokking: phase-diagram sweeps of grokking experimen
     ClusterCommands.Resume(),
     ClusterCommands.Cancel(),
     SqlCommand.Create(),
+    PlotCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

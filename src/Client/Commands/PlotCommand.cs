@@ -1,0 +1,65 @@
+using System.CommandLine;
+using DuckDB.NET.Data;
+using Grokking.Client.Plots;
+
+namespace Grokking.Client.Commands;
+
+/// <summary>
+/// `grokking plot SWEEP_DIR [--x AXIS --y AXIS --metric M] [--runs ID,...] [--out FOLDER]`: writes a finished sweep's
+/// phase diagram, learning curves and per-layer figures as PNGs and prints their paths.
+/// </summary>
+public static class PlotCommand
+{
+    public static Command Create()
+    {
+        var folder = new Argument<string>("sweep-dir") { Description = "Finished sweep folder (OUT/sweep=NAME), or an output folder holding one sweep." };
+        var x = new Option<string?>("--x") { Description = "Grid axis across the phase diagram (default: the grid's first axis)." };
+        var y = new Option<string?>("--y") { Description = "Grid axis up the phase diagram (default: the first other axis; none for a one-axis grid)." };
+        var metric = new Option<string>("--metric")
+        {
+            Description = $"Phase-diagram cells: {string.Join(", ", PhaseMetric.All.Select(m => m.Name))}. Other axes are reduced by the median (phase: the most common).",
+            DefaultValueFactory = _ => PhaseMetric.StepVal99.Name,
+        };
+        var runs = new Option<string?>("--runs")
+        {
+            Description = $"Comma-separated run ids for the learning curves and layer figures (default: up to {ExampleRuns.Count}: the largest grokking gaps and one run that never generalised).",
+        };
+        var output = new Option<string?>("--out") { Description = "Folder for the PNGs (default: SWEEP_DIR/plots)." };
+        var command = new Command("plot", "Draw a finished sweep's phase diagram, learning curves and per-layer dynamics as PNGs.")
+        {
+            folder, x, y, metric, runs, output,
+        };
+        command.SetAction(r => Execute(r.GetValue(folder)!, new PlotRequest
+        {
+            X = r.GetValue(x),
+            Y = r.GetValue(y),
+            Metric = r.GetValue(metric)!,
+            Runs = r.GetValue(runs)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        }, r.GetValue(output)));
+        return command;
+    }
+
+    private static int Execute(string folder, PlotRequest request, string? output)
+    {
+        try
+        {
+            using var sweep = SweepResults.Load(folder);
+            var plots = SweepPlots.Plan(sweep, request);
+            var target = output is null ? SweepPlots.DefaultFolder(sweep) : Path.GetFullPath(output);
+            if (File.Exists(target)) throw new PlotInputException($"--out {output}: is a file; give a folder for the PNGs.");
+            foreach (var path in plots.Write(target, Console.Error)) Console.WriteLine(path);
+            return ExitCodes.Success;
+        }
+        catch (PlotInputException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        // The input was valid but a file was not: a metrics segment DuckDB cannot read, a full disk.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DuckDBException)
+        {
+            Console.Error.WriteLine($"error: plots not written: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+
+namespace Grokking.Client.Plots;
+
+/// <summary>
+/// A finished sweep's Parquet dataset, read with an in-memory DuckDB: the grid axes and one <see cref="RunResult"/>
+/// per grid point from runs.parquet, and on request one run's evaluations or per-layer measurements.
+/// </summary>
+public sealed class SweepResults : IDisposable
+{
+    private const string FirstOutcomeColumn = "steps_trained";
+    private const string LastBookkeepingColumn = "failures";
+
+    private readonly DuckDBConnection _connection;
+
+    private SweepResults(DuckDBConnection connection, string folder, string name, IReadOnlyList<GridAxis> axes, IReadOnlyList<RunResult> runs)
+    {
+        _connection = connection;
+        Folder = folder;
+        Name = name;
+        Axes = axes;
+        Runs = runs;
+    }
+
+    /// <summary>The sweep folder, OUT/sweep=NAME.</summary>
+    public string Folder { get; }
+
+    public string Name { get; }
+
+    /// <summary>The grid axes in spec order (the runs.parquet columns between <c>failures</c> and <c>steps_trained</c>).</summary>
+    public IReadOnlyList<GridAxis> Axes { get; }
+
+    /// <summary>Every grid point in grid order.</summary>
+    public IReadOnlyList<RunResult> Runs { get; }
+
+    /// <summary>Opens a finished sweep: a <c>sweep=NAME</c> folder, or an output folder holding exactly one sweep.</summary>
+    /// <exception cref="PlotInputException">No such folder, no sweep in it, or runs still pending or running.</exception>
+    public static SweepResults Load(string folder)
+    {
+        var full = Path.GetFullPath(folder);
+        if (!Directory.Exists(full))
+            throw new PlotInputException($"{folder}: no such folder; give a finished sweep folder such as runs/sweep=quick.");
+        if (!File.Exists(RunsTable(full)))
+        {
+            var sweeps = Directory.GetDirectories(full, "sweep=*").Where(d => File.Exists(RunsTable(d))).ToList();
+            if (sweeps.Count != 1)
+                throw new PlotInputException(sweeps.Count == 0
+                    ? $"{folder}: not a sweep folder (no runs.parquet); give a finished sweep folder such as runs/sweep=quick."
+                    : $"{folder}: holds {sweeps.Count} sweeps ({string.Join(", ", sweeps.Select(Path.GetFileName))}); give one of them.");
+            full = sweeps[0];
+        }
+        DuckDBConnection? connection = new("Data Source=:memory:");
+        try
+        {
+            connection.Open();
+            var (columns, rows) = Query(connection, $"SELECT * FROM {Source(RunsTable(full))} ORDER BY run_index");
+            var results = Build(folder, full, columns, rows, connection);
+            connection = null;
+            return results;
+        }
+        catch (DuckDBException e)
+        {
+            throw new PlotInputException($"{folder}: runs.parquet cannot be read ({e.Message.ReplaceLineEndings(" ")}).");
+        }
+        finally
+        {
+            connection?.Dispose();
+        }
+    }
+
+    /// <summary>The run's full evaluations in step order; empty when it wrote none.</summary>
+    public IReadOnlyList<CurvePoint> Curve(string runId)
+    {
+        var files = RunFiles("metrics", runId);
+        if (files is null) return [];
+        var (_, rows) = Query(_connection, $"SELECT step, eval_train_acc, val_acc FROM {Source(files)} WHERE val_acc IS NOT NULL ORDER BY step");
+        return rows.Select(r => new CurvePoint(Convert.ToInt64(r[0], CultureInfo.InvariantCulture), Number(r[1]), Number(r[2]))).ToList();
+    }
+
+    /// <summary>The run's per-layer feature rank and weight norm by layer, then step; empty when it measured none.</summary>
+    public IReadOnlyList<LayerPoint> Layers(string runId)
+    {
+        var files = RunFiles("layers", runId);
+        if (files is null) return [];
+        var (_, rows) = Query(_connection, $"SELECT step, layer, layer_name, feature_rank, weight_norm FROM {Source(files)} ORDER BY layer, step");
+        return rows.Select(r => new LayerPoint(Convert.ToInt64(r[0], CultureInfo.InvariantCulture), Convert.ToInt32(r[1], CultureInfo.InvariantCulture),
+            r[2] as string ?? $"layer {r[1]}", Number(r[3]), Number(r[4]))).ToList();
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private static SweepResults Build(string folder, string full, List<string> columns, IReadOnlyList<object[]> rows, DuckDBConnection connection)
+    {
+        int Column(string name) => columns.IndexOf(name) is var i and >= 0
+            ? i
+            : throw new PlotInputException($"{folder}: runs.parquet has no column {name}; it was not written by grokking run.");
+        var first = Column(LastBookkeepingColumn) + 1;
+        var axisNames = columns.Take(Column(FirstOutcomeColumn)).Skip(first).ToList();
+        var (runId, index, status) = (Column("run_id"), Column("run_index"), Column("status"));
+        var (train99, val99, gap, phase) = (Column("step_train_99"), Column("step_val_99"), Column("grokking_gap"), Column("phase"));
+        var (finalVal, maxVal) = (Column("final_val_acc"), Column("max_val_acc"));
+        var name = rows.Count > 0 && rows[0][Column("sweep_id")] is string id ? id : Path.GetFileName(full).Replace("sweep=", "", StringComparison.Ordinal);
+        if (rows.Count == 0) throw new PlotInputException($"{folder}: sweep {name} has no runs in runs.parquet.");
+        var unfinished = rows.Count(r => r[status] is "pending" or "running");
+        if (unfinished > 0)
+            throw new PlotInputException(
+                $"{folder}: sweep {name} is unfinished ({unfinished} of {rows.Count} runs pending or running); plot it once `grokking run` or `grokking watch` reports it finished.");
+        var runs = rows.Select(r => new RunResult
+        {
+            RunId = (string)r[runId],
+            Index = Convert.ToInt32(r[index], CultureInfo.InvariantCulture),
+            Status = r[status] as string ?? "",
+            Parameters = axisNames.Select((a, i) => (a, v: r[first + i])).ToDictionary(p => p.a, p => p.v),
+            StepTrain99 = Long(r[train99]),
+            StepVal99 = Long(r[val99]),
+            GrokkingGap = Long(r[gap]),
+            Phase = r[phase] as string,
+            FinalValAcc = NullableNumber(r[finalVal]),
+            MaxValAcc = NullableNumber(r[maxVal]),
+        }).ToList();
+        var axes = axisNames.Select(a => new GridAxis(a, AxisValues(runs.Select(r => r.Parameters[a])))).ToList();
+        return new SweepResults(connection, full, name, axes, runs);
+    }
+
+    // Numbers read best in ascending order; names (operations, layouts) keep the order the spec listed them in.
+    private static List<object> AxisValues(IEnumerable<object> values)
+    {
+        var distinct = values.Distinct().ToList();
+        return distinct.All(v => GridAxis.AsNumber(v) is not null)
+            ? distinct.OrderBy(v => GridAxis.AsNumber(v)!.Value).ToList()
+            : distinct;
+    }
+
+    private string? RunFiles(string part, string runId)
+    {
+        var folder = Path.Combine(Folder, part, $"run={runId}");
+        return Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.parquet").Any() ? Path.Combine(folder, "*.parquet") : null;
+    }
+
+    private static string RunsTable(string folder) => Path.Combine(folder, "runs.parquet");
+
+    // Hive partitioning off: the sweep=/run= folder names would add columns that runs.parquet already has.
+    private static string Source(string files) => $"read_parquet('{files.Replace("'", "''", StringComparison.Ordinal)}', hive_partitioning = false)";
+
+    private static (List<string> Columns, IReadOnlyList<object[]> Rows) Query(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        var rows = new List<object[]>();
+        while (reader.Read())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+        return (columns, rows);
+    }
+
+    private static long? Long(object value) => value is DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+
+    private static double? NullableNumber(object value) => value is DBNull ? null : Convert.ToDouble(value, CultureInfo.InvariantCulture);
+
+    private static double Number(object value) => NullableNumber(value) ?? double.NaN;
+}
