@@ -26,6 +26,19 @@ internal static class Cli
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>Writes <paramref name="yaml"/> as NAME.yaml in <paramref name="folder"/> and runs the whole sweep with
+    /// `grokking run` into folder/out; returns that output folder and what the run printed.</summary>
+    public static (string OutDir, string Stdout) RunSweep(string folder, string name, string yaml)
+    {
+        Directory.CreateDirectory(folder);
+        var spec = Path.Combine(folder, name + ".yaml");
+        File.WriteAllText(spec, yaml);
+        var outDir = Path.Combine(folder, "out");
+        var (code, stdout, stderr) = Run(TimeSpan.FromMinutes(2), "run", spec, "--out", outDir, "--slots", "2");
+        if (code != 0) throw new InvalidOperationException($"grokking run exited {code}: {stderr}\n{stdout}");
+        return (outDir, stdout);
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -12,9 +12,7 @@ public sealed class PlotSweepFixture : IDisposable
 
     public PlotSweepFixture()
     {
-        Directory.CreateDirectory(_work.Path);
-        var spec = Path.Combine(_work.Path, "plotdemo.yaml");
-        File.WriteAllText(spec, $$"""
+        (OutDir, RunOutput) = Cli.RunSweep(_work.Path, Name, $$"""
             name: {{Name}}
             task: { kind: noop }
             model: { kind: mlp }
@@ -23,10 +21,6 @@ public sealed class PlotSweepFixture : IDisposable
               lr: [1e-3, 1e-2]
               weight_decay: [0.0, 1.0]
             """);
-        OutDir = Path.Combine(_work.Path, "out");
-        var (code, stdout, stderr) = Cli.Run(TimeSpan.FromMinutes(2), "run", spec, "--out", OutDir, "--slots", "2");
-        if (code != 0) throw new InvalidOperationException($"grokking run exited {code}: {stderr}\n{stdout}");
-        RunOutput = stdout;
         RunIds = DuckDb.Rows($"SELECT run_id FROM read_parquet('{RunsTable}', hive_partitioning = false) ORDER BY run_index")
             .Select(r => (string)r[0]).ToList();
     }

@@ -7,9 +7,7 @@ public sealed class NoopSweepFixture : IDisposable
 
     public NoopSweepFixture()
     {
-        Directory.CreateDirectory(_work.Path);
-        var spec = Path.Combine(_work.Path, "tiny.yaml");
-        File.WriteAllText(spec, """
+        (OutDir, _) = Cli.RunSweep(_work.Path, "tiny", """
             name: tiny
             task: { kind: noop }
             model: { kind: mlp }
@@ -18,9 +16,6 @@ public sealed class NoopSweepFixture : IDisposable
               lr: [1e-3, 1e-2]
               weight_decay: [0.0, 1.0]
             """);
-        OutDir = Path.Combine(_work.Path, "out");
-        var (code, stdout, stderr) = Cli.Run(TimeSpan.FromMinutes(2), "run", spec, "--out", OutDir, "--slots", "2");
-        if (code != 0) throw new InvalidOperationException($"grokking run exited {code}: {stderr}\n{stdout}");
     }
 
     /// <summary>The output folder given to `grokking run`; it holds this one sweep.</summary>
