@@ -3,6 +3,12 @@ using Microsoft.Extensions.Hosting;
 
 var command = SiloCommandLine.Create(async (options, cancellation) =>
 {
+    if (!options.IsEmbedded && await RedisPreflight.CheckAsync(options.Redis!, "--redis / GROKKING_REDIS") is { } problem)
+    {
+        // The world is wrong, not the input: exit 1, at once, instead of hanging in Orleans' retries.
+        Console.Error.WriteLine($"error: {problem}");
+        return 1;
+    }
     var builder = Host.CreateApplicationBuilder();
     builder.AddGrokkingSilo(options);
     using var host = builder.Build();

@@ -24,13 +24,14 @@ public sealed class TrainingEngine : IDisposable
     private readonly Thread[] _workers;
     private int _busy;
     private int _maxBusy;
+    private volatile bool _draining;
 
     public TrainingEngine(EngineOptions options, ICheckpointStore checkpoints, MetricSegmentWriter segments,
         ILogger<TrainingEngine> logger)
     {
         _options = options;
         _logger = logger;
-        _executor = new RunExecutor(checkpoints, segments, options.OutDir);
+        _executor = new RunExecutor(checkpoints, segments, options.OutDir, logger);
         _workers = Enumerable.Range(0, options.Slots)
             .Select(i => new Thread(Work) { IsBackground = true, Name = $"grokking-slot-{i}" })
             .ToArray();
@@ -48,10 +49,13 @@ public sealed class TrainingEngine : IDisposable
     /// <summary>True if the run grain's job is queued or training here.</summary>
     public bool Holds(string grainKey) => _jobs.ContainsKey(grainKey);
 
-    /// <summary>Queues a run; false if a job for the same run grain is already queued or training.</summary>
+    /// <summary>True once the silo is shutting down: the engine takes no new runs.</summary>
+    public bool IsDraining => _draining;
+
+    /// <summary>Queues a run; false if the engine is draining or a job for the same run grain is already queued or training.</summary>
     public bool Enqueue(TrainingJob job)
     {
-        if (!_jobs.TryAdd(job.GrainKey, job)) return false;
+        if (_draining || !_jobs.TryAdd(job.GrainKey, job)) return false;
         _queue.Add(job);
         return true;
     }
@@ -62,12 +66,22 @@ public sealed class TrainingEngine : IDisposable
         if (_jobs.TryGetValue(grainKey, out var job)) job.Stop(reason);
     }
 
-    /// <summary>Interrupts every run (they checkpoint at their next step boundary) and waits for them to report.</summary>
-    public async Task InterruptAllAsync(TimeSpan timeout)
+    /// <summary>
+    /// Shutdown: takes no new runs, interrupts every run (each checkpoints at its next step boundary, not at its next
+    /// checkpoint interval) and waits until all have reported, so they resume elsewhere having lost nothing.
+    /// </summary>
+    /// <returns>The number of runs that were still queued or training after <paramref name="timeout"/>.</returns>
+    public async Task<int> DrainAsync(TimeSpan timeout)
     {
-        foreach (var job in _jobs.Values) job.Stop(EngineReportKind.Interrupted);
+        _draining = true;
+        var interrupted = _jobs.Values.ToList();
+        foreach (var job in interrupted) job.Stop(EngineReportKind.Interrupted);
+        _logger.LogInformation("Draining: interrupted {Count} run(s); each checkpoints now and resumes on another silo", interrupted.Count);
         var deadline = DateTime.UtcNow + timeout;
         while (!_jobs.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(50);
+        if (!_jobs.IsEmpty)
+            _logger.LogWarning("Draining: {Count} run(s) did not checkpoint within {Timeout}; they resume from their previous checkpoint", _jobs.Count, timeout);
+        return _jobs.Count;
     }
 
     private void Work()
@@ -107,22 +121,30 @@ public sealed class TrainingEngine : IDisposable
             }).ContinueWith(t => _logger.LogDebug(t.Exception, "Progress of {Run} not delivered", job.GrainKey),
                 TaskContinuationOptions.OnlyOnFaulted);
         });
+        string? note = null;
         try
         {
-            var outcome = _executor.Execute(run, progress, job.Stopping);
+            var outcome = _executor.Execute(run, progress, job.Stopping, text => note = text);
             var kind = outcome.StepsTrained >= run.Config.Training.Steps || outcome.StoppedEarly
                 ? EngineReportKind.Finished
                 : job.StopReason ?? EngineReportKind.Interrupted;
+            if (kind == EngineReportKind.Interrupted)
+                _logger.LogInformation("Run {Run} of sweep {Sweep} interrupted at step {Step}", run.RunId, run.SweepId, outcome.StepsTrained);
             return new EngineReport
             {
                 Kind = kind, Step = outcome.StepsTrained, TotalSteps = run.Config.Training.Steps,
-                TrainAcc = outcome.FinalTrainAcc, ValAcc = outcome.FinalValAcc, Outcome = RunOutcomeSummary.From(outcome),
+                TrainAcc = outcome.FinalTrainAcc, ValAcc = outcome.FinalValAcc, Outcome = RunOutcomeSummary.From(outcome), Note = note,
             };
+        }
+        catch (OperationCanceledException) when (job.Stopping.IsCancellationRequested)
+        {
+            // Stopped before training began (still waiting for its checkpoint): nothing trained, nothing lost.
+            return new EngineReport { Kind = job.StopReason ?? EngineReportKind.Interrupted, Note = note };
         }
         catch (Exception e)
         {
             _logger.LogWarning(e, "Run {Run} of sweep {Sweep} failed", run.RunId, run.SweepId);
-            return new EngineReport { Kind = EngineReportKind.Failed, Error = $"{e.GetType().Name}: {e.Message}" };
+            return new EngineReport { Kind = EngineReportKind.Failed, Error = $"{e.GetType().Name}: {e.Message}", Note = note };
         }
     }
 
@@ -132,7 +154,9 @@ public sealed class TrainingEngine : IDisposable
         _jobs.TryRemove(job.GrainKey, out _);
     }
 
-    // Final reports must arrive: the grain may be moving (its silo died) or the cluster busy, so retry with backoff.
+    // Final reports must arrive: the grain may be moving (its silo died), the cluster busy or Redis (grain state) down.
+    // The slot waits and retries with backoff until the report is delivered; it is never dropped. Only a silo that is
+    // being disposed gives up, and then the run is restarted from its checkpoint by the sweep once this silo is gone.
     private void Deliver(TrainingJob job, EngineReport report)
     {
         for (int attempt = 0; ; attempt++)
@@ -140,16 +164,18 @@ public sealed class TrainingEngine : IDisposable
             try
             {
                 job.Report(report).GetAwaiter().GetResult();
+                if (attempt > 0) _logger.LogInformation("Report {Kind} for {Run} delivered after {Attempts} attempts", report.Kind, job.GrainKey, attempt + 1);
                 return;
             }
-            catch (Exception e) when (attempt < 30)
+            catch (Exception e) when (!_disposed)
             {
-                _logger.LogInformation("Report {Kind} for {Run} not delivered yet ({Error}); retrying", report.Kind, job.GrainKey, e.Message);
+                var level = attempt % 10 == 0 ? LogLevel.Warning : LogLevel.Debug;
+                _logger.Log(level, "Report {Kind} for {Run} not delivered yet (attempt {Attempt}: {Error}); retrying", report.Kind, job.GrainKey, attempt + 1, e.Message);
                 Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * (1 << Math.Min(attempt, 6)))));
             }
             catch (Exception e)
             {
-                _logger.LogWarning("Report {Kind} for {Run} dropped: {Error}", report.Kind, job.GrainKey, e.Message);
+                _logger.LogWarning("Report {Kind} for {Run} not delivered before the silo stopped: {Error}; the sweep restarts the run from its checkpoint", report.Kind, job.GrainKey, e.Message);
                 return;
             }
         }
@@ -163,8 +189,12 @@ public sealed class TrainingEngine : IDisposable
         }
     }
 
+    private volatile bool _disposed;
+
     public void Dispose()
     {
+        _disposed = true;
+        _draining = true;
         _queue.CompleteAdding();
         foreach (var job in _jobs.Values) job.Stop(EngineReportKind.Interrupted);
         foreach (var worker in _workers) worker.Join(TimeSpan.FromSeconds(30));

@@ -3,6 +3,9 @@ using Grokking.Grains.Metrics;
 using Grokking.Grains.Specs;
 using Grokking.Training.Metrics;
 using Grokking.Training.Runs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace Grokking.Grains.Runs;
 
@@ -13,15 +16,30 @@ namespace Grokking.Grains.Runs;
 /// Training is synchronous tensor work: <see cref="Execute"/> runs entirely on the calling thread (a dedicated
 /// engine thread, never the Orleans scheduler), blocking on the segment and checkpoint writes, so the trainer's
 /// tensors never migrate between threads.
+/// <para>
+/// Faults: a storage operation that fails for a reason that can pass (Redis unreachable or timing out, an I/O error)
+/// is retried with backoff until it succeeds, so the run pauses while its store is down and continues when it is back;
+/// nothing is dropped. Only cancellation ends the wait (the run then resumes later from its last saved checkpoint). A
+/// checkpoint that is unreadable (bad checksum, truncated, another format version) is deleted and the run restarts
+/// from step 0, which the exactly-once rule makes safe: every segment after step 0 is discarded first. The restart is
+/// logged and reported through <paramref name="onNote"/> (the silo puts it in runs.parquet's note column).
+/// </para>
 /// </summary>
-public sealed class RunExecutor(ICheckpointStore checkpoints, MetricSegmentWriter segments, string outDir)
+public sealed class RunExecutor(ICheckpointStore checkpoints, MetricSegmentWriter segments, string outDir, ILogger? logger = null)
 {
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
     /// <summary>Trains <paramref name="run"/> from its latest checkpoint (or from scratch) until finished or cancelled.</summary>
+    /// <param name="onNote">Told of operational events worth keeping with the run (a checkpoint that had to be discarded).</param>
     /// <returns>The outcome so far; <see cref="RunOutcome.StepsTrained"/> tells whether the run finished.</returns>
-    public RunOutcome Execute(RunSpec run, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
+    /// <exception cref="OperationCanceledException">Cancelled while waiting for the checkpoint store to load the checkpoint.</exception>
+    public RunOutcome Execute(RunSpec run, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default,
+        Action<string>? onNote = null)
     {
-        var blob = Wait(checkpoints.LoadAsync(run.SweepId, run.RunId, cancellation));
-        using var trainer = blob is null ? RunTrainers.Create(run.Config) : RunTrainers.Resume(run.Config, blob);
+        var blob = Durably(run, "load the checkpoint", () => checkpoints.LoadAsync(run.SweepId, run.RunId, cancellation), cancellation)
+            ?? throw new OperationCanceledException(cancellation);
+        using var trainer = Open(run, blob.Value, onNote, cancellation);
         segments.DiscardAfter(outDir, run.SweepId, run.RunId, trainer.Step);
 
         var t = run.Config.Training;
@@ -38,16 +56,84 @@ public sealed class RunExecutor(ICheckpointStore checkpoints, MetricSegmentWrite
                 if (trainer.Step < boundary && !trainer.IsFinished) progress?.Report(Progress(run, trainer, false));
             }
             if (steps.Count == 0) break;
-            Wait(segments.WriteAsync(outDir, run.SweepId, run.RunId, steps, layers, CancellationToken.None));
-            Wait(checkpoints.SaveAsync(run.SweepId, run.RunId, trainer.SaveCheckpoint(), CancellationToken.None));
+            // Segment first, checkpoint second (DESIGN invariant 1). A write still failing when the run is stopped
+            // leaves the run at its previous checkpoint; the segments after it are discarded on resume.
+            if (!Durably(run, $"write the metrics segment ending at step {trainer.Step}",
+                    () => segments.WriteAsync(outDir, run.SweepId, run.RunId, steps, layers, CancellationToken.None), cancellation))
+                break;
+            var checkpoint = trainer.SaveCheckpoint();
+            if (!Durably(run, $"save the checkpoint at step {trainer.Step}",
+                    () => checkpoints.SaveAsync(run.SweepId, run.RunId, checkpoint, CancellationToken.None), cancellation))
+                break;
             progress?.Report(Progress(run, trainer, true));
         }
         return trainer.Outcome;
     }
 
+    private IRunTrainer Open(RunSpec run, byte[]? blob, Action<string>? onNote, CancellationToken cancellation)
+    {
+        if (blob is null) return RunTrainers.Create(run.Config);
+        try
+        {
+            return RunTrainers.Resume(run.Config, blob);
+        }
+        catch (InvalidDataException e)
+        {
+            var note = $"checkpoint unusable ({e.Message}); restarted from step 0";
+            _logger.LogWarning("Run {Run} of sweep {Sweep}: {Note}", run.RunId, run.SweepId, note);
+            onNote?.Invoke(note);
+            Durably(run, "delete the unusable checkpoint", () => checkpoints.DeleteAsync(run.SweepId, run.RunId, CancellationToken.None), cancellation);
+            return RunTrainers.Create(run.Config);
+        }
+    }
+
+    /// <summary>Runs a storage operation until it succeeds; false if <paramref name="cancellation"/> stopped the retries.</summary>
+    private bool Durably(RunSpec run, string what, Func<Task> operation, CancellationToken cancellation) =>
+        Durably<bool>(run, what, async () =>
+        {
+            await operation();
+            return true;
+        }, cancellation) is not null;
+
+    private Box<T>? Durably<T>(RunSpec run, string what, Func<Task<T>> operation, CancellationToken cancellation)
+    {
+        var started = DateTime.UtcNow;
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var value = Wait(operation());
+                if (attempt > 0)
+                    _logger.LogInformation("Run {Run}: could {What} after {Attempts} attempts over {Seconds:F0} s; continuing",
+                        run.RunId, what, attempt + 1, (DateTime.UtcNow - started).TotalSeconds);
+                return new Box<T>(value);
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                if (cancellation.IsCancellationRequested)
+                {
+                    _logger.LogWarning("Run {Run}: stopped while unable to {What} ({Error}); it resumes from its last saved checkpoint",
+                        run.RunId, what, e.Message);
+                    return null;
+                }
+                // Every failure is logged; after the first few, only every tenth, so a long outage does not flood the log.
+                if (attempt < 3 || attempt % 10 == 0)
+                    _logger.LogWarning("Run {Run} paused: cannot {What} (attempt {Attempt}: {Error}); retrying", run.RunId, what, attempt + 1, e.Message);
+                var backoff = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt, 10))));
+                cancellation.WaitHandle.WaitOne(backoff);
+            }
+        }
+    }
+
+    /// <summary>Faults that can pass: the store is unreachable, slow or failing I/O. Anything else is a bug or bad data.</summary>
+    public static bool IsTransient(Exception e) => e is RedisException or TimeoutException or IOException;
+
+    private sealed record Box<T>(T Value);
+
     /// <summary>Runs <see cref="Execute"/> on a dedicated thread of its own.</summary>
-    public Task<RunOutcome> ExecuteAsync(RunSpec run, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default) =>
-        Task.Factory.StartNew(() => Execute(run, progress, cancellation), cancellation, TaskCreationOptions.LongRunning,
+    public Task<RunOutcome> ExecuteAsync(RunSpec run, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default,
+        Action<string>? onNote = null) =>
+        Task.Factory.StartNew(() => Execute(run, progress, cancellation, onNote), cancellation, TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
 
     private static void Wait(Task task) => task.GetAwaiter().GetResult();

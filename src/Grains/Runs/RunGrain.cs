@@ -31,6 +31,12 @@ public sealed class RunGrain(
         var record = state.State;
         if (record.IsFinal && !assignment.Reopen) return record;
         if (engine.Holds(Key)) return record;
+        if (engine.IsDraining)
+        {
+            // This silo is shutting down: refuse, and let a fresh activation be placed on another silo.
+            DeactivateOnIdle();
+            return record with { Status = RunStatus.Pending, Note = $"silo {silo.SiloAddress.ToParsableString()} is shutting down" };
+        }
 
         var run = specs.Resolve(assignment);
         _assignment = assignment;
@@ -48,7 +54,14 @@ public sealed class RunGrain(
         // A long run may report rarely; it must not be collected while it trains.
         DelayDeactivation(TimeSpan.FromDays(7));
         var self = this.AsReference<IRunGrain>();
-        engine.Enqueue(new TrainingJob(Key, run, report => self.OnEngineReport(report)));
+        if (!engine.Enqueue(new TrainingJob(Key, run, report => self.OnEngineReport(report))))
+        {
+            // The silo began draining between the check above and now.
+            state.State = state.State with { Status = RunStatus.Pending };
+            await state.WriteStateAsync();
+            DeactivateOnIdle();
+            return state.State with { Note = $"silo {state.State.Silo} is shutting down" };
+        }
         logger.LogInformation("Run {Run} attempt {Attempt} queued on {Silo}", Key, state.State.Attempts, state.State.Silo);
         return state.State;
     }
@@ -70,7 +83,10 @@ public sealed class RunGrain(
 
     public async Task OnEngineReport(EngineReport report)
     {
-        var record = state.State with { Step = report.Step, TrainAcc = report.TrainAcc, ValAcc = report.ValAcc };
+        var record = state.State with
+        {
+            Step = report.Step, TrainAcc = report.TrainAcc, ValAcc = report.ValAcc, Note = report.Note ?? state.State.Note,
+        };
         switch (report.Kind)
         {
             case EngineReportKind.Progress:

@@ -40,6 +40,10 @@ public sealed class SweepGrain(
     private readonly SortedSet<int> _pending = [];
     private readonly Dictionary<string, int> _busyBySilo = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reopen = new(StringComparer.Ordinal);
+
+    // Silos that refused a run because they are shutting down, until when to leave them out of dispatching.
+    private readonly Dictionary<string, DateTime> _draining = new(StringComparer.Ordinal);
+    private static readonly TimeSpan DrainingHold = TimeSpan.FromSeconds(30);
     private IGrainTimer? _timer;
     private bool _dirty;
     private bool _dispatching;
@@ -279,6 +283,11 @@ public sealed class SweepGrain(
             RequestContext.Set(RunPlacementStrategy.AcceleratorKey, _spec.Accelerator);
             RequestContext.Set(RunPlacementStrategy.SiloKey, silo);
             var record = await RunGrain(run.RunId).Start(assignment);
+            if (record.Status == RunStatus.Pending)
+            {
+                logger.LogInformation("Run {Run} refused by {Silo}: {Note}; dispatching elsewhere", run.RunId, silo, record.Note);
+                _draining[silo] = DateTime.UtcNow + DrainingHold;
+            }
             if (!_records.TryGetValue(run.RunId, out var known) || known.Attempts <= record.Attempts) Set(record);
         }
         catch (Exception e)
@@ -350,10 +359,19 @@ public sealed class SweepGrain(
 
     private List<SiloOffer> Offers() =>
         ActiveSilos()
+            .Where(s => !IsDraining(s.ToParsableString()))
             .Select(s => SiloOffer.From(s, siloMetadata.GetSiloMetadata(s).Metadata))
             .OfType<SiloOffer>()
             .Where(o => _spec is not null && o.Fits(_spec.Accelerator))
             .ToList();
+
+    private bool IsDraining(string silo)
+    {
+        if (!_draining.TryGetValue(silo, out var until)) return false;
+        if (until > DateTime.UtcNow) return true;
+        _draining.Remove(silo);
+        return false;
+    }
 
     private IRunGrain RunGrain(string runId) => GrainFactory.GetGrain<IRunGrain>($"{SweepId}/{runId}");
 

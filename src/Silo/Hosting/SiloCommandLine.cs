@@ -17,7 +17,15 @@ public static class SiloCommandLine
         var siloPort = Option("--silo-port", "GROKKING_SILO_PORT", "Silo-to-silo port.", 11111);
         var gatewayPort = Option("--gateway-port", "GROKKING_GATEWAY_PORT", "Client gateway port.", 30000);
         var clusterId = Option("--cluster-id", "GROKKING_CLUSTER_ID", "Orleans cluster id.", "grokking");
+        var name = Option<string?>("--name", "GROKKING_SILO_NAME", "This silo's name in logs and membership (Kubernetes: the pod name).", null);
+        var healthPort = Option("--health-port", "GROKKING_HEALTH_PORT", "HTTP port of /healthz/live and /healthz/ready (cluster mode; 0 = off).", 8080);
         accelerator.AcceptOnlyFromAmong("cpu", "gpu");
+        foreach (var port in new[] { siloPort, gatewayPort, healthPort })
+            port.Validators.Add(r =>
+            {
+                if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var n) && (n < 0 || n > 65535))
+                    r.AddError($"{r.Option.Name} {n}: accepted: a port number from 0 to 65535.");
+            });
         slots.Validators.Add(r =>
         {
             // A value that is not a number is already reported by the parser; only check parsed numbers.
@@ -27,7 +35,7 @@ public static class SiloCommandLine
 
         var root = new RootCommand("Grokking silo: trains the runs of sweeps placed on it.")
         {
-            redis, output, slots, accelerator, threads, advertise, siloPort, gatewayPort, clusterId,
+            redis, output, slots, accelerator, threads, advertise, siloPort, gatewayPort, clusterId, name, healthPort,
         };
         root.SetAction((result, cancellation) => run(new SiloOptions
         {
@@ -40,6 +48,8 @@ public static class SiloCommandLine
             SiloPort = result.GetValue(siloPort),
             GatewayPort = result.GetValue(gatewayPort),
             ClusterId = result.GetValue(clusterId)!,
+            Name = result.GetValue(name),
+            HealthPort = result.GetValue(healthPort),
         }, cancellation));
         return root;
     }

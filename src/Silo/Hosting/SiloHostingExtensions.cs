@@ -33,9 +33,17 @@ public static class SiloHostingExtensions
                 o.ServiceId = "grokking";
             });
             silo.AddGrokkingGrains(engine);
+            if (options.Name is { Length: > 0 } name) silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = name);
             if (options.IsEmbedded) silo.AddEmbeddedServices(options, engine.OutDir);
             else silo.AddClusterServices(options);
         });
+        // SIGTERM: the engine drains (runs checkpoint) before the silo leaves the cluster; give both time to finish.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = EngineLifecycle.CheckpointGrace + TimeSpan.FromSeconds(30));
+        if (!options.IsEmbedded && options.HealthPort > 0)
+        {
+            builder.Services.AddSingleton(options);
+            builder.Services.AddHostedService<HealthEndpoint>();
+        }
         return builder;
     }
 
@@ -76,7 +84,13 @@ public static class SiloHostingExtensions
         silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
         silo.AddRedisGrainStorage(GrainStorageNames.Provider, o => o.ConfigurationOptions = redis.Clone());
         silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
-        silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis.Clone()));
+        // Once up, keep reconnecting through Redis outages rather than failing (runs pause until it is back).
+        silo.Services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var config = redis.Clone();
+            config.AbortOnConnectFail = false;
+            return ConnectionMultiplexer.Connect(config);
+        });
         silo.Services.AddSingleton<ICheckpointStore>(sp => new RedisCheckpointStore(sp.GetRequiredService<IConnectionMultiplexer>()));
         silo.ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
         // Notice a dead silo within seconds, so its runs restart elsewhere quickly.

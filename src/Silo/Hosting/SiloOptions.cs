@@ -28,5 +28,11 @@ public sealed record SiloOptions
     /// <summary>Orleans cluster id: silos and clients with the same id and Redis form one cluster.</summary>
     public string ClusterId { get; init; } = "grokking";
 
+    /// <summary>This silo's name in logs and the membership table (on Kubernetes: the pod name); null = Orleans' default.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Port of the HTTP health endpoint (/healthz/live, /healthz/ready) in cluster mode; 0 turns it off.</summary>
+    public int HealthPort { get; init; } = 8080;
+
     public bool IsEmbedded => string.IsNullOrWhiteSpace(Redis);
 }

@@ -58,6 +58,12 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
         await StartAsync();
     }
 
+    /// <summary>Stops the server gracefully (SHUTDOWN fsyncs the append-only file); <see cref="StartAgainAsync"/> brings it back.</summary>
+    public Task StopAsync() => ShutdownAsync();
+
+    /// <summary>Starts a stopped server again on the same port and folder.</summary>
+    public Task StartAgainAsync() => StartAsync();
+
     public Task DisposeAsync()
     {
         Dispose();

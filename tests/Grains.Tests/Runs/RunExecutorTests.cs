@@ -46,10 +46,53 @@ public sealed class RunExecutorTests : IDisposable
         // The third checkpoint write "crashes": segment (40, 60] is durable, the checkpoint for 60 is not.
         var crashing = new CrashingStore(new FileCheckpointStore(_interrupted.Path), failOnSave: 3);
         var executor = new RunExecutor(crashing, new MetricSegmentWriter(), _interrupted.Path);
-        Assert.Throws<IOException>(() => executor.Execute(Run));
+        Assert.Throws<SimulatedCrash>(() => executor.Execute(Run));
         Assert.Equal(60, Steps(_interrupted.Path).Max());
 
         Executor(_interrupted.Path).Execute(Run);
+        AssertExactlyOnce(_interrupted.Path, 90);
+        Assert.Equal(Metrics(_reference.Path), Metrics(_interrupted.Path));
+    }
+
+    [Theory]
+    [InlineData("checksum")]
+    [InlineData("truncated")]
+    public async Task An_unreadable_checkpoint_restarts_the_run_from_step_0_with_every_step_once_and_a_note(string damage)
+    {
+        Executor(_reference.Path).Execute(Run);
+        using var cancel = new CancellationTokenSource();
+        Executor(_interrupted.Path).Execute(Run, new Progress(p => { if (p.Step >= 47) cancel.Cancel(); }), cancel.Token);
+        var store = new FileCheckpointStore(_interrupted.Path);
+        var path = store.PathOf(Run.SweepId, Run.RunId);
+        var blob = File.ReadAllBytes(path);
+        if (damage == "truncated") File.WriteAllBytes(path, blob[..(blob.Length - 100)]);
+        else
+        {
+            blob[blob.Length / 2] ^= 0x01;
+            File.WriteAllBytes(path, blob);
+        }
+
+        var notes = new List<string>();
+        var outcome = Executor(_interrupted.Path).Execute(Run, onNote: notes.Add);
+
+        Assert.Equal(90, outcome.StepsTrained);
+        var note = Assert.Single(notes);
+        Assert.Contains("restarted from step 0", note);
+        Assert.Contains(damage, note);
+        AssertExactlyOnce(_interrupted.Path, 90);
+        Assert.Equal(Metrics(_reference.Path), Metrics(_interrupted.Path));
+    }
+
+    [Fact]
+    public async Task A_failing_checkpoint_store_pauses_the_run_until_it_recovers_and_no_save_is_lost()
+    {
+        Executor(_reference.Path).Execute(Run);
+        var flaky = new FlakyStore(new FileCheckpointStore(_interrupted.Path), failures: 4);
+        var outcome = new RunExecutor(flaky, new MetricSegmentWriter(), _interrupted.Path).Execute(Run);
+
+        Assert.Equal(90, outcome.StepsTrained);
+        Assert.Equal(4, flaky.Failed);
+        Assert.Equal(5, flaky.Saved); // checkpoints at 20, 40, 60, 80, 90: each one landed
         AssertExactlyOnce(_interrupted.Path, 90);
         Assert.Equal(Metrics(_reference.Path), Metrics(_interrupted.Path));
     }
@@ -107,7 +150,34 @@ public sealed class RunExecutorTests : IDisposable
             inner.LoadAsync(sweepId, runId, cancellation);
 
         public Task SaveAsync(string sweepId, string runId, byte[] blob, CancellationToken cancellation = default) =>
-            ++_saves == failOnSave ? throw new IOException("simulated crash") : inner.SaveAsync(sweepId, runId, blob, cancellation);
+            ++_saves == failOnSave ? throw new SimulatedCrash() : inner.SaveAsync(sweepId, runId, blob, cancellation);
+
+        public Task DeleteAsync(string sweepId, string runId, CancellationToken cancellation = default) =>
+            inner.DeleteAsync(sweepId, runId, cancellation);
+    }
+
+    // The process "dies": not an outage the executor would wait out, so it propagates.
+    private sealed class SimulatedCrash() : Exception("simulated crash");
+
+    // An outage: the first saves fail as if Redis were unreachable, then the store is back.
+    private sealed class FlakyStore(ICheckpointStore inner, int failures) : ICheckpointStore
+    {
+        public int Failed { get; private set; }
+        public int Saved { get; private set; }
+
+        public Task<byte[]?> LoadAsync(string sweepId, string runId, CancellationToken cancellation = default) =>
+            inner.LoadAsync(sweepId, runId, cancellation);
+
+        public async Task SaveAsync(string sweepId, string runId, byte[] blob, CancellationToken cancellation = default)
+        {
+            if (Failed < failures)
+            {
+                Failed++;
+                throw new TimeoutException("simulated outage: Redis did not answer");
+            }
+            await inner.SaveAsync(sweepId, runId, blob, cancellation);
+            Saved++;
+        }
 
         public Task DeleteAsync(string sweepId, string runId, CancellationToken cancellation = default) =>
             inner.DeleteAsync(sweepId, runId, cancellation);

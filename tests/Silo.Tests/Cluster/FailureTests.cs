@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using Grokking.Grains.Contracts;
 
 namespace Grokking.Silo.Tests.Cluster;
@@ -61,5 +62,71 @@ public sealed class FailureTests(GrokkingCluster cluster)
             Assert.Null(await cluster.Checkpoints.LoadAsync(dropped.Name, run));
         foreach (var run in kept.RunIds)
             Assert.NotNull(await cluster.Checkpoints.LoadAsync(kept.Name, run));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_store_outage_pauses_the_run_which_continues_without_failing_or_losing_a_save()
+    {
+        var spec = new NoopSweepSpec("outage") { Runs = 2, Steps = 40, CheckpointEvery = 10, MaxFailures = 1 };
+        var paused = spec.RunIds[0];
+        int before = cluster.Checkpoints.Injected;
+        cluster.Checkpoints.FailSaves(paused, 3, transient: true);
+
+        Assert.True((await cluster.Sweep(spec.Name).Submit(spec.Submission)).Accepted);
+        var status = await cluster.WaitFinishedAsync(spec.Name, Timeout);
+
+        Assert.Equal(2, status.Done);
+        Assert.Equal(3, cluster.Checkpoints.Injected - before);
+        var run = (await cluster.Sweep(spec.Name).GetRuns()).Single(r => r.RunId == paused);
+        Assert.Equal(RunStatus.Done, run.Status);
+        Assert.Equal(0, run.Failures);
+        Assert.Equal(1, run.Attempts);
+        Assert.Null(run.Error);
+        Assert.Equal(40, run.Outcome!.StepsTrained);
+    }
+
+    [Theory]
+    [InlineData("corrupt")]
+    [InlineData("truncated")]
+    public async Task An_unreadable_checkpoint_restarts_the_run_from_step_0_and_runs_parquet_says_so(string damage)
+    {
+        var spec = new NoopSweepSpec("bad-ckpt-" + damage) { Runs = 2, Steps = 300, StepMs = 10, CheckpointEvery = 10 };
+        var victim = spec.RunIds[1];
+        var sweep = cluster.Sweep(spec.Name);
+        Assert.True((await sweep.Submit(spec.Submission)).Accepted);
+        await Eventually.Until(sweep.GetRuns, runs => runs.Any(r => r.RunId == victim && r.Step >= 20), Timeout, "the run to checkpoint");
+        await sweep.Cancel();
+        await cluster.WaitFinishedAsync(spec.Name, Timeout);
+
+        // Damage the run's checkpoint, then resume: the run must notice, start over and finish.
+        var blob = (await cluster.Checkpoints.LoadAsync(spec.Name, victim))!;
+        var damaged = damage == "truncated" ? blob[..(blob.Length / 2)] : Flip(blob, blob.Length / 2);
+        await cluster.Checkpoints.SaveAsync(spec.Name, victim, damaged);
+        await sweep.Resume();
+        var status = await cluster.WaitFinishedAsync(spec.Name, Timeout);
+
+        Assert.Equal(2, status.Done);
+        var run = (await sweep.GetRuns()).Single(r => r.RunId == victim);
+        Assert.Equal(300, run.Outcome!.StepsTrained);
+        Assert.Contains("checkpoint unusable", run.Note);
+        Assert.Contains("restarted from step 0", run.Note);
+
+        var path = await cluster.Sweep(spec.Name).WriteRunsTable();
+        using var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT run_id, note FROM read_parquet('{path.Replace("'", "''")}') WHERE note IS NOT NULL";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read(), "runs.parquet has no note for the run whose checkpoint was unusable");
+        Assert.Equal(victim, reader.GetString(0));
+        Assert.Contains(damage == "truncated" ? "truncated" : "checksum", reader.GetString(1));
+        Assert.False(reader.Read());
+    }
+
+    private static byte[] Flip(byte[] blob, int at)
+    {
+        var copy = blob.ToArray();
+        copy[at] ^= 0x40;
+        return copy;
     }
 }

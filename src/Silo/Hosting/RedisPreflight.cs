@@ -1,0 +1,58 @@
+using StackExchange.Redis;
+
+namespace Grokking.Silo.Hosting;
+
+/// <summary>
+/// Checks, before a silo or client starts Orleans, that the Redis it was given answers: Orleans' Redis providers
+/// would otherwise retry quietly and the process would hang instead of saying what is wrong.
+/// </summary>
+public static class RedisPreflight
+{
+    /// <summary>How long the check may take in all, well inside the 15 seconds a user waits for an answer.</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(8);
+
+    /// <summary>Null when Redis answers PING; otherwise one line saying what failed and how to fix it.</summary>
+    /// <param name="source">Where the connection string came from, for the message (e.g. "--redis / GROKKING_REDIS").</param>
+    public static async Task<string?> CheckAsync(string connectionString, string source)
+    {
+        ConfigurationOptions options;
+        try
+        {
+            options = ConfigurationOptions.Parse(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return $"{source}: '{Redact(connectionString)}' is not a StackExchange.Redis connection string ({e.Message}); accepted: host:port[,password=...][,ssl=true]";
+        }
+        if (options.EndPoints.Count == 0)
+            return $"{source}: '{Redact(connectionString)}' names no Redis endpoint; accepted: host:port[,password=...][,ssl=true]";
+
+        var endpoints = string.Join(", ", options.EndPoints.Select(e => e.ToString()));
+        options.AbortOnConnectFail = true;
+        options.ConnectRetry = 1;
+        options.ConnectTimeout = (int)Math.Min(options.ConnectTimeout, Budget.TotalMilliseconds / 2);
+        options.SyncTimeout = (int)Math.Min(options.SyncTimeout, Budget.TotalMilliseconds / 2);
+        try
+        {
+            var connecting = ConnectionMultiplexer.ConnectAsync(options);
+            if (await Task.WhenAny(connecting, Task.Delay(Budget)) != connecting)
+                return $"cannot reach Redis at {endpoints} ({source}): no answer within {Budget.TotalSeconds:F0} s. Start Redis there or fix the connection string.";
+            await using var redis = await connecting;
+            await redis.GetDatabase().PingAsync().WaitAsync(Budget);
+            return null;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            var reason = e.Message.Split('\n')[0].Trim();
+            var hint = reason.Contains("auth", StringComparison.OrdinalIgnoreCase) || reason.Contains("NOAUTH", StringComparison.Ordinal)
+                ? "Check the password in the connection string."
+                : "Start Redis there or fix the connection string.";
+            return $"cannot reach Redis at {endpoints} ({source}): {reason} {hint}";
+        }
+    }
+
+    // Connection strings may carry a password; never print it.
+    private static string Redact(string connectionString) =>
+        string.Join(',', connectionString.Split(',').Select(part =>
+            part.TrimStart().StartsWith("password=", StringComparison.OrdinalIgnoreCase) ? "password=***" : part));
+}
