@@ -5,9 +5,9 @@ var command = SiloCommandLine.Create(async (options, cancellation) =>
 {
     if (!options.IsEmbedded && await RedisPreflight.CheckAsync(options.Redis!, "--redis / GROKKING_REDIS") is { } problem)
     {
-        // The world is wrong, not the input: exit 1, at once, instead of hanging in Orleans' retries.
-        Console.Error.WriteLine($"error: {problem}");
-        return 1;
+        // Say so at once instead of hanging in Orleans' retries: 2 for a malformed string, 1 for an unreachable server.
+        Console.Error.WriteLine($"error: {problem.Message}");
+        return problem.ExitCode;
     }
     var builder = Host.CreateApplicationBuilder();
     builder.AddGrokkingSilo(options);

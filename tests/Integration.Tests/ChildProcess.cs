@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Grokking.Integration.Tests;
@@ -64,6 +65,18 @@ public sealed class ChildProcess : IDisposable
         _process.WaitForExit(); // flushes the asynchronous output readers
         return true;
     }
+
+    /// <summary>SIGTERM: the polite stop Kubernetes sends before deleting a pod (preemption, scale-down, rollout).</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited && kill(_process.Id, SigTerm) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     /// <summary>SIGKILL: no chance to checkpoint or say goodbye, as when a node is lost.</summary>
     public void Kill()

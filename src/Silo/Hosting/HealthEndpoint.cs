@@ -12,12 +12,12 @@ namespace Grokking.Silo.Hosting;
 /// draining, 503 before it has joined and from the moment it starts shutting down. Both bodies are one line of text.
 /// </summary>
 internal sealed class HealthEndpoint(SiloOptions options, ISiloStatusOracle membership, TrainingEngine engine,
-    ILogger<HealthEndpoint> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, ILogger<HealthEndpoint> logger) : BackgroundService
 {
     /// <summary>The readiness answer: whether the silo should be sent work, and why.</summary>
     public (bool Ready, string Reason) Readiness()
     {
-        if (engine.IsDraining) return (false, "draining: checkpointing runs before leaving the cluster");
+        if (lifetime.ApplicationStopping.IsCancellationRequested || engine.IsDraining) return (false, "draining: checkpointing runs before leaving the cluster");
         var status = membership.CurrentStatus;
         return status == SiloStatus.Active
             ? (true, $"active member of cluster as {membership.SiloName} ({engine.Busy}/{engine.Slots} slots busy)")
@@ -40,6 +40,8 @@ internal sealed class HealthEndpoint(SiloOptions options, ISiloStatusOracle memb
         }
         logger.LogInformation("Health endpoint on http://+:{Port}/healthz/live and /healthz/ready", options.HealthPort);
         using var stop = stoppingToken.Register(listener.Stop);
+        // Also answer while the host is stopping (the silo drains): stoppingToken only fires once this service stops,
+        // and it is the last to stop.
         while (!stoppingToken.IsCancellationRequested)
         {
             HttpListenerContext context;

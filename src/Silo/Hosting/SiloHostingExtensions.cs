@@ -25,6 +25,13 @@ public static class SiloHostingExtensions
         var accelerator = options.Accelerator ?? TorchRuntime.DetectAccelerator();
         TorchRuntime.Initialise(options.TorchThreads, useGpu: accelerator == "gpu" && TorchRuntime.DetectAccelerator() == "gpu");
         var engine = new EngineOptions { Slots = options.Slots, Accelerator = accelerator, OutDir = Path.GetFullPath(options.OutDir) };
+        // Registered before Orleans so it answers (503, not ready) while the silo is still joining, and, stopping
+        // after it, keeps answering (503, draining) while the silo checkpoints its runs and leaves.
+        if (!options.IsEmbedded && options.HealthPort > 0)
+        {
+            builder.Services.AddSingleton(options);
+            builder.Services.AddHostedService<HealthEndpoint>();
+        }
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
@@ -39,11 +46,6 @@ public static class SiloHostingExtensions
         });
         // SIGTERM: the engine drains (runs checkpoint) before the silo leaves the cluster; give both time to finish.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = EngineLifecycle.CheckpointGrace + TimeSpan.FromSeconds(30));
-        if (!options.IsEmbedded && options.HealthPort > 0)
-        {
-            builder.Services.AddSingleton(options);
-            builder.Services.AddHostedService<HealthEndpoint>();
-        }
         return builder;
     }
 

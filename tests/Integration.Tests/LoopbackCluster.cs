@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using Grokking.Client.Commands;
+using Grokking.Grains.Tests.Redis;
+
+namespace Grokking.Integration.Tests;
+
+/// <summary>
+/// A real cluster on loopback: a redis-server and silo processes (<c>Grokking.Silo</c>) sharing one output folder
+/// and a cluster id of their own. Tests start, SIGTERM and SIGKILL silos; everything is torn down on dispose.
+/// </summary>
+public sealed class LoopbackCluster : IAsyncDisposable
+{
+    private readonly Dictionary<int, ChildProcess> _silos = new();
+    private readonly List<ChildProcess> _stopped = [];
+
+    private LoopbackCluster(RedisServer redis, string scratch)
+    {
+        Redis = redis;
+        Scratch = scratch;
+        OutDir = Path.Combine(scratch, "out");
+    }
+
+    public RedisServer Redis { get; }
+
+    /// <summary>A temp folder for specs, references and the output.</summary>
+    public string Scratch { get; }
+
+    /// <summary>The silos' shared Parquet output folder.</summary>
+    public string OutDir { get; }
+
+    public string ClusterId { get; } = "it-" + Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>Running silos by silo port.</summary>
+    public IReadOnlyDictionary<int, ChildProcess> Silos => _silos;
+
+    public static async Task<LoopbackCluster> StartAsync(string name)
+    {
+        var redis = new RedisServer();
+        await redis.InitializeAsync();
+        var scratch = Path.Combine(Path.GetTempPath(), $"grokking-{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(scratch);
+        return new LoopbackCluster(redis, scratch);
+    }
+
+    /// <summary>Starts a silo process; returns its silo port (the key in <see cref="Silos"/>).</summary>
+    public int StartSilo(int slots = 2, int healthPort = 0)
+    {
+        int siloPort = FreePort(), gatewayPort = FreePort();
+        _silos[siloPort] = ChildProcess.Start("Grokking.Silo", "--redis", Redis.ConnectionString, "--out", OutDir,
+            "--slots", slots.ToString(), "--torch-threads", "1", "--accelerator", "cpu", "--advertise", "127.0.0.1",
+            "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--cluster-id", ClusterId,
+            "--health-port", healthPort.ToString(), "--name", $"silo-{siloPort}");
+        return siloPort;
+    }
+
+    /// <summary>The silo port of a run's silo, from the run record's Orleans silo address (ip:port@epoch).</summary>
+    public static int PortOf(string siloAddress) => int.Parse(siloAddress.Split('@')[0].Split(':')[1]);
+
+    /// <summary>SIGKILLs a silo (a lost node).</summary>
+    public void Kill(int siloPort)
+    {
+        _silos[siloPort].Kill();
+        _stopped.Add(_silos[siloPort]);
+        _silos.Remove(siloPort);
+    }
+
+    /// <summary>SIGTERMs a silo (preemption) and returns its process, still running while it drains.</summary>
+    public ChildProcess Terminate(int siloPort)
+    {
+        var silo = _silos[siloPort];
+        silo.Terminate();
+        _stopped.Add(silo);
+        _silos.Remove(siloPort);
+        return silo;
+    }
+
+    public Task<ClusterConnection> ConnectAsync() => ClusterConnection.ConnectAsync(Redis.ConnectionString, ClusterId, CancellationToken.None);
+
+    /// <summary>Runs <c>grokking ARGS --redis R --cluster-id C</c> to completion.</summary>
+    public (int ExitCode, string Output) Grokking(params string[] args) =>
+        ChildProcess.Run(TimeSpan.FromMinutes(1), "grokking", [.. args, "--redis", Redis.ConnectionString, "--cluster-id", ClusterId]);
+
+    /// <summary>Polls <paramref name="condition"/>; on timeout fails with what was last seen and every silo's output.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        Exception? last = null;
+        while (true)
+        {
+            try
+            {
+                if (await condition()) return;
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException or HttpRequestException)
+            {
+                // Calls routed through a killed silo fail until the cluster declares it dead; that is expected.
+                last = e;
+            }
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"timed out waiting for {what} (last error: {last?.Message}).\n{SiloOutput()}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Every silo's output so far, for failure messages.</summary>
+    public string SiloOutput() =>
+        string.Join("\n---\n", _silos.Select(s => $"silo {s.Key}:\n{s.Value.Output}").Concat(_stopped.Select(s => $"stopped silo:\n{s.Output}")));
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in _silos.Values.Concat(_stopped)) silo.Dispose();
+        await Redis.DisposeAsync();
+        if (Directory.Exists(Scratch)) Directory.Delete(Scratch, recursive: true);
+    }
+}
