@@ -75,7 +75,22 @@ public sealed class LoopbackCluster : IAsyncDisposable
         return silo;
     }
 
-    public Task<ClusterConnection> ConnectAsync() => ClusterConnection.ConnectAsync(Redis.ConnectionString, ClusterId, CancellationToken.None);
+    /// <summary>A client connection; silos that were just started may need a while to open their gateways, so retry.</summary>
+    public async Task<ClusterConnection> ConnectAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            try
+            {
+                return await ClusterConnection.ConnectAsync(Redis.ConnectionString, ClusterId, CancellationToken.None);
+            }
+            catch (ClusterUnreachableException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
 
     /// <summary>Runs <c>grokking ARGS --redis R --cluster-id C</c> to completion.</summary>
     public (int ExitCode, string Output) Grokking(params string[] args) =>
