@@ -12,6 +12,9 @@ public sealed record ChaosOptions
     public TimeSpan MinKillInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan MaxKillInterval { get; init; } = TimeSpan.FromSeconds(20);
     public TimeSpan RedisDowntime { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Kills that happen however fast the sweep goes: the k-th is forced once k/(MinKills+1) of the runs are done.</summary>
+    public int MinKills { get; init; } = 2;
     public int ReferenceSample { get; init; } = 2;
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(8);
     public int Seed { get; init; } = Environment.TickCount;
@@ -24,7 +27,7 @@ public sealed record ChaosOptions
     public static ChaosOptions Full => new()
     {
         Seeds = 12, Steps = 8000, MinKillInterval = TimeSpan.FromSeconds(20), MaxKillInterval = TimeSpan.FromSeconds(40),
-        RedisDowntime = TimeSpan.FromSeconds(10), ReferenceSample = 4, Deadline = TimeSpan.FromMinutes(60),
+        RedisDowntime = TimeSpan.FromSeconds(10), MinKills = 3, ReferenceSample = 4, Deadline = TimeSpan.FromMinutes(60),
     };
 
     /// <summary>GROKKING_CHAOS=full picks <see cref="Full"/>; GROKKING_CHAOS_SEED fixes the kill schedule.</summary>
