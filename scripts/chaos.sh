@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 5's chaos scenario at full length: redis-server and three silo processes on loopback, 48 real trainings,
-# a random silo SIGKILLed (and replaced) every 20-40 s, Redis stopped and restarted once; then DuckDB checks that
+# a random silo SIGKILLed (and restarted) every 20-40 s, Redis stopped and restarted once; then DuckDB checks that
 # every run is Done, every (run_id, step) is present exactly once, and a sample equals uninterrupted trainings.
 # It prints runs, kills, resumes, rows lost and rows duplicated. The default test run (scripts/test.sh) runs the
 # short version of the same test (24 runs, a kill every 10-20 s).

@@ -44,15 +44,24 @@ public sealed class LoopbackCluster : IAsyncDisposable
     }
 
     /// <summary>Starts a silo process; returns its silo port (the key in <see cref="Silos"/>).</summary>
-    public int StartSilo(int slots = 2, int healthPort = 0)
+    /// <param name="siloPort">Reuse a port (restarting a silo on its old address); 0 picks a free one.</param>
+    public int StartSilo(int slots = 2, int healthPort = 0, int siloPort = 0)
     {
-        int siloPort = FreePort(), gatewayPort = FreePort();
+        if (siloPort == 0) siloPort = FreePort();
+        if (!_gatewayPorts.TryGetValue(siloPort, out var gatewayPort)) _gatewayPorts[siloPort] = gatewayPort = FreePort();
+        _slots[siloPort] = slots;
         _silos[siloPort] = ChildProcess.Start("Grokking.Silo", "--redis", Redis.ConnectionString, "--out", OutDir,
             "--slots", slots.ToString(), "--torch-threads", "1", "--accelerator", "cpu", "--advertise", "127.0.0.1",
             "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--cluster-id", ClusterId,
             "--health-port", healthPort.ToString(), "--name", $"silo-{siloPort}");
         return siloPort;
     }
+
+    /// <summary>Starts a silo that was killed or stopped again, on the same ports (a new incarnation of the same address).</summary>
+    public void Restart(int siloPort) => StartSilo(_slots[siloPort], siloPort: siloPort);
+
+    private readonly Dictionary<int, int> _gatewayPorts = new();
+    private readonly Dictionary<int, int> _slots = new();
 
     /// <summary>The silo port of a run's silo, from the run record's Orleans silo address (ip:port@epoch).</summary>
     public static int PortOf(string siloAddress) => int.Parse(siloAddress.Split('@')[0].Split(':')[1]);

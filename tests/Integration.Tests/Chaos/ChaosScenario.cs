@@ -16,7 +16,7 @@ public sealed record ChaosReport(
 
 /// <summary>
 /// Issue 5's chaos scenario on loopback: redis-server and three silo processes; a grid of small real trainings; a random
-/// silo SIGKILLed (and a fresh one started) at random intervals; Redis stopped and restarted once (append-only file).
+/// silo SIGKILLed and restarted on the same ports at random intervals; Redis stopped and restarted once (append-only file).
 /// At the end DuckDB reads the Parquet back: every run Done, every (run_id, step) once, no gaps, and a sample of runs
 /// equal to an uninterrupted `grokking train` of the same grid point.
 /// </summary>
@@ -68,7 +68,7 @@ public sealed class ChaosScenario(ChaosOptions options, Action<string> log)
                 log($"chaos: {clock.Elapsed.TotalSeconds:F0} s: SIGKILL silo {victim} ({done}/{options.Runs} done, {status?.Running ?? 0} running)");
                 cluster.Kill(victim);
                 kills++;
-                cluster.StartSilo(options.SlotsPerSilo);
+                cluster.Restart(victim);
                 nextKill = DateTime.UtcNow + Interval(random);
             }
             await Task.Delay(500);
