@@ -27,10 +27,11 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeSpan plainInterv
     {
         var last = DateTime.MinValue;
         string? lastCounts = null;
-        var started = DateTime.UtcNow;
+        Baseline? started = null;
         while (true)
         {
             var current = await status();
+            started ??= Baseline.Of(current);
             var counts = Counts(current);
             if (current.IsFinished || counts != lastCounts || DateTime.UtcNow - last >= plainInterval)
             {
@@ -48,7 +49,7 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeSpan plainInterv
     private async Task<SweepStatus> FollowLiveAsync(Func<Task<SweepStatus>> status, CancellationToken cancellation)
     {
         var current = await status();
-        var started = DateTime.UtcNow;
+        var started = Baseline.Of(current);
         await console.Live(Render(current, started)).AutoClear(false).StartAsync(async context =>
         {
             while (!current.IsFinished && !cancellation.IsCancellationRequested)
@@ -62,7 +63,7 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeSpan plainInterv
         return current;
     }
 
-    private static IRenderable Render(SweepStatus s, DateTime started)
+    private static IRenderable Render(SweepStatus s, Baseline started)
     {
         double fraction = s.StepsTotal == 0 ? 0 : (double)s.StepsDone / s.StepsTotal;
         int width = 40, filled = (int)Math.Round(fraction * width);
@@ -89,13 +90,29 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeSpan plainInterv
     private static string Percent(SweepStatus s) =>
         (s.StepsTotal == 0 ? 0 : (double)s.StepsDone / s.StepsTotal).ToString("P0", CultureInfo.InvariantCulture);
 
-    private static string Eta(SweepStatus s, DateTime started)
+    private static string Eta(SweepStatus s, Baseline started) =>
+        Remaining(s.StepsDone, s.StepsTotal, started.StepsDone, DateTime.UtcNow - started.At) is { } remaining
+            ? $"  ETA {(int)remaining.TotalHours}:{remaining:mm\\:ss}"
+            : "";
+
+    /// <summary>
+    /// Time left at the rate measured since this view started: steps trained since then over time since then. A view
+    /// that attaches to a sweep already half done (watch, resume) thus does not count the earlier half as its own work.
+    /// Null until there is a rate to go by.
+    /// </summary>
+    public static TimeSpan? Remaining(long stepsDone, long stepsTotal, long stepsAtStart, TimeSpan elapsed)
     {
-        double fraction = s.StepsTotal == 0 ? 0 : (double)s.StepsDone / s.StepsTotal;
-        var elapsed = DateTime.UtcNow - started;
-        if (fraction <= 0.01 || fraction >= 1 || elapsed < TimeSpan.FromSeconds(3)) return "";
-        var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds * (1 - fraction) / fraction);
-        return $"  ETA {remaining:hh\\:mm\\:ss}";
+        long progressed = stepsDone - stepsAtStart;
+        if (stepsTotal <= 0 || stepsDone >= stepsTotal || progressed <= 0 || elapsed < TimeSpan.FromSeconds(3)
+            || progressed * 100 < stepsTotal) // under 1% of the sweep seen: too little to extrapolate from
+            return null;
+        return TimeSpan.FromSeconds(elapsed.TotalSeconds * (stepsTotal - stepsDone) / progressed);
+    }
+
+    /// <summary>When the view started and how far the sweep was then.</summary>
+    private sealed record Baseline(DateTime At, long StepsDone)
+    {
+        public static Baseline Of(SweepStatus s) => new(DateTime.UtcNow, s.StepsDone);
     }
 
     private static string Acc(double value) => double.IsNaN(value) ? "-" : value.ToString("0.000", CultureInfo.InvariantCulture);
