@@ -17,8 +17,12 @@ var root = new RootCommand("grokking: phase-diagram sweeps of grokking experimen
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    foreach (var error in parsed.Errors) Console.Error.WriteLine($"error: {error.Message}");
-    Console.Error.WriteLine("Run 'grokking --help' for the accepted commands and options.");
+    // One mistake, one message: the parser's own list may hold the same mistake twice.
+    Console.Error.WriteLine($"error: {CommandLineErrors.Describe(parsed)}");
+    Console.Error.WriteLine(CommandLineErrors.HelpHint(parsed));
     return ExitCodes.BadInput;
 }
+// Spectre.Console draws tables 80 columns wide when the output is a file or a pipe; run ids and phase names would
+// then wrap mid-word in logs. Nobody reads a log through an 80-column window any more.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
 return await parsed.InvokeAsync();

@@ -3,11 +3,24 @@ using Microsoft.Extensions.Hosting;
 
 var command = SiloCommandLine.Create(async (options, cancellation) =>
 {
-    if (!options.IsEmbedded && await RedisPreflight.CheckAsync(options.Redis!, "--redis / GROKKING_REDIS") is { } problem)
+    if (!options.IsEmbedded)
     {
-        // Say so at once instead of hanging in Orleans' retries: 2 for a malformed string, 1 for an unreachable server.
-        Console.Error.WriteLine($"error: {problem.Message}");
-        return problem.ExitCode;
+        // Say what is wrong at once instead of hanging in Orleans' retries: 2 for a malformed string, 1 for a Redis
+        // that does not answer or refuses the password.
+        try
+        {
+            await RedisAddress.Parse(options.Redis!).CheckReachableAsync(cancellation);
+        }
+        catch (RedisAddressException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (ClusterUnreachableException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
     }
     var builder = Host.CreateApplicationBuilder();
     builder.AddGrokkingSilo(options);

@@ -9,10 +9,17 @@ internal static class Cli
 
     public static string Example(string name) => Path.Combine(RepositoryRoot, "examples", name);
 
-    public static (int ExitCode, string Stdout, string Stderr) Run(TimeSpan timeout, params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(TimeSpan timeout, params string[] args) => RunIn(null, timeout, args);
+
+    /// <summary>Runs grokking with <paramref name="workingDirectory"/> as its current folder (null: the test's).</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunIn(string? workingDirectory, TimeSpan timeout, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "grokking.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
+        // The cluster commands read these; a developer's own settings must not change what the tests see.
+        start.Environment.Remove("GROKKING_REDIS");
+        start.Environment.Remove("GROKKING_CLUSTER_ID");
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;

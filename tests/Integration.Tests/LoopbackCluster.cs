@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Grokking.Client.Commands;
+using Grokking.Silo.Hosting;
 using Grokking.Grains.Tests.Redis;
 
 namespace Grokking.Integration.Tests;

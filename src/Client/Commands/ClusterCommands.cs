@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grokking.Client.Views;
 using Grokking.Grains.Contracts;
+using Grokking.Silo.Hosting;
 using Spectre.Console;
 
 namespace Grokking.Client.Commands;
@@ -113,31 +114,40 @@ public static class ClusterCommands
     }
 
     private static Task<int> WithSweepAsync(ParseResult r, Argument<string> sweep, Option<string> redis, Option<string> clusterId,
-        CancellationToken cancellation, Func<ISweepGrain, Task<int>> action) =>
-        WithClusterAsync(r.GetValue(redis)!, r.GetValue(clusterId)!, cancellation, async client =>
+        CancellationToken cancellation, Func<ISweepGrain, Task<int>> action)
+    {
+        var name = r.GetValue(sweep)!;
+        // A name no spec could have is refused before contacting anything.
+        if (CommandOptions.SweepNameProblem(name) is { } problem)
         {
-            var name = r.GetValue(sweep)!;
+            Console.Error.WriteLine($"error: {problem}");
+            return Task.FromResult(ExitCodes.BadInput);
+        }
+        return WithClusterAsync(r.GetValue(redis)!, r.GetValue(clusterId)!, cancellation, async client =>
+        {
+            // GetStatus only reads: an unknown sweep's grain writes no state, so asking leaves the cluster unchanged.
             var grain = client.GetGrain<ISweepGrain>(name);
             if (!(await grain.GetStatus()).Exists)
             {
-                Console.Error.WriteLine($"error: no sweep named '{name}' in cluster '{r.GetValue(clusterId)}'; 'grokking submit SPEC' creates one.");
+                Console.Error.WriteLine($"error: no sweep named '{name}' in cluster '{r.GetValue(clusterId)}'; a sweep's name is the name: of its spec, and 'grokking submit SPEC' creates one.");
                 return ExitCodes.BadInput;
             }
             return await action(grain);
         });
+    }
 
     private static async Task<int> WithClusterAsync(string redis, string clusterId, CancellationToken cancellation,
         Func<IClusterClient, Task<int>> action)
     {
-        if (string.IsNullOrWhiteSpace(redis))
-        {
-            Console.Error.WriteLine("error: --redis is required (or set GROKKING_REDIS): the cluster's Redis, e.g. --redis localhost:6379. For a sweep on this machine without a cluster use 'grokking run SPEC'.");
-            return ExitCodes.BadInput;
-        }
         try
         {
             await using var connection = await ClusterConnection.ConnectAsync(redis, clusterId, cancellation);
             return await action(connection.Client);
+        }
+        catch (RedisAddressException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
         }
         catch (ClusterUnreachableException e)
         {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Grokking.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,7 +10,8 @@ namespace Grokking.Client.Commands;
 /// <summary>An Orleans client connected to a Redis-clustered Grokking cluster.</summary>
 public sealed class ClusterConnection : IAsyncDisposable
 {
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+    private const string ServiceId = "grokking";
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(12);
     private readonly IHost _host;
 
     private ClusterConnection(IHost host) => _host = host;
@@ -16,10 +19,14 @@ public sealed class ClusterConnection : IAsyncDisposable
     public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
 
     /// <summary>Connects, or throws <see cref="ClusterUnreachableException"/> within about 15 seconds.</summary>
+    /// <exception cref="RedisAddressException">The connection string is empty or malformed.</exception>
     public static async Task<ClusterConnection> ConnectAsync(string redis, string clusterId, CancellationToken cancellation)
     {
-        if (string.IsNullOrWhiteSpace(redis))
-            throw new ArgumentException("--redis is required (or set GROKKING_REDIS): the connection string of the cluster's Redis, e.g. localhost:6379.");
+        var clock = Stopwatch.StartNew();
+        var address = RedisAddress.Parse(redis);
+        // Read-only checks first: the Orleans client would otherwise create an empty membership table for a
+        // cluster id no silo uses, and a dead Redis would only surface as a timeout.
+        await address.CheckClusterAsync(clusterId, ServiceId, cancellation);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
@@ -28,12 +35,13 @@ public sealed class ClusterConnection : IAsyncDisposable
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = clusterId;
-                o.ServiceId = "grokking";
+                o.ServiceId = ServiceId;
             });
         });
         var host = builder.Build();
+        var budget = ConnectTimeout - clock.Elapsed;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        timeout.CancelAfter(ConnectTimeout);
+        timeout.CancelAfter(budget > TimeSpan.FromSeconds(1) ? budget : TimeSpan.FromSeconds(1));
         try
         {
             await host.StartAsync(timeout.Token);
@@ -42,14 +50,11 @@ public sealed class ClusterConnection : IAsyncDisposable
         catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
             host.Dispose();
+            var reason = e is OperationCanceledException ? "" : $" ({e.GetBaseException().Message.TrimEnd('.')})";
             throw new ClusterUnreachableException(
-                $"cannot reach the Grokking cluster '{clusterId}' through Redis '{Redacted(redis)}' within {ConnectTimeout.TotalSeconds:0} s: {e.GetBaseException().Message}", e);
+                $"no silo of cluster '{clusterId}' answered through Redis at {address.Endpoints} within {ConnectTimeout.TotalSeconds:0} s{reason}; check that the silos are running and reachable from here, and that --cluster-id matches theirs.", e);
         }
     }
-
-    // Connection strings may carry a password; never print it.
-    private static string Redacted(string redis) =>
-        string.Join(',', redis.Split(',').Select(p => p.Trim().StartsWith("password", StringComparison.OrdinalIgnoreCase) ? "password=***" : p));
 
     public async ValueTask DisposeAsync()
     {

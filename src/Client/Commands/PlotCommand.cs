@@ -43,6 +43,8 @@ public static class PlotCommand
     {
         try
         {
+            // Options that need no sweep are checked first, so a wrong --metric is reported whatever the folder.
+            PhaseMetric.Parse(request.Metric);
             using var sweep = SweepResults.Load(folder);
             var plots = SweepPlots.Plan(sweep, request);
             var target = output is null ? SweepPlots.DefaultFolder(sweep) : Path.GetFullPath(output);

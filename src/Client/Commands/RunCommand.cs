@@ -24,20 +24,10 @@ public static class RunCommand
     {
         var spec = new Argument<string>("spec") { Description = "Sweep spec (YAML)." };
         var output = CommandOptions.Output();
-        var slots = new Option<int>("--slots")
-        {
-            Description = "Runs trained at once (default: one per CPU core).", DefaultValueFactory = _ => Environment.ProcessorCount,
-        };
-        var threads = new Option<int>("--torch-threads")
-        {
-            Description = "torch threads for the process (default: cores / slots).", DefaultValueFactory = _ => 0,
-        };
-        slots.Validators.Add(r =>
-        {
-            // A value that is not a number is already reported by the parser; only check parsed numbers.
-            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var n) && n < 1)
-                r.AddError($"--slots {n}: must be at least 1.");
-        });
+        var slots = CommandOptions.WholeNumber("--slots", "Runs trained at once (default: one per CPU core).", Environment.ProcessorCount, 1,
+            "runs trained at once");
+        var threads = CommandOptions.WholeNumber("--torch-threads", "torch threads for the process (default: cores / slots).", 0, 0,
+            "torch threads; 0 for cores / slots");
         var command = new Command("run", "Run a whole sweep on this machine (embedded silo; no Redis needed). Run it again to resume.")
         {
             spec, output, slots, threads,
@@ -50,6 +40,16 @@ public static class RunCommand
     private static async Task<int> ExecuteAsync(string specPath, string outDir, int slots, int threads, CancellationToken cancellation)
     {
         if (SpecInput.Read(specPath) is not var (spec, submission)) return ExitCodes.BadInput;
+        if (CommandOptions.OutputFolderProblem(outDir, "--out") is { } problem)
+        {
+            Console.Error.WriteLine($"error: {problem}");
+            return ExitCodes.BadInput;
+        }
+        if (CommandOptions.UnwritableOutputFolder(outDir, "--out") is { } unwritable)
+        {
+            Console.Error.WriteLine($"error: {unwritable}");
+            return ExitCodes.Failure;
+        }
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         // Warnings of our own reach the terminal; Orleans' start-up advice (e.g. about server GC) does not.

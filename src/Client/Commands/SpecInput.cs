@@ -9,14 +9,26 @@ public static class SpecInput
     /// <summary>The parsed spec and its submission, or null after printing the error.</summary>
     public static (SweepSpec Spec, SweepSubmission Submission)? Read(string path)
     {
+        if (Parse(path) is not { } spec) return null;
+        var full = Path.GetFullPath(path);
+        return (spec, new SweepSubmission
+        {
+            SpecText = spec.SourceText, SourceName = Path.GetFileName(full), BaseDirectory = Path.GetDirectoryName(full)!,
+        });
+    }
+
+    /// <summary>The parsed spec, or null after printing the one error.</summary>
+    public static SweepSpec? Parse(string path)
+    {
+        // The parser would report a folder as a file it may not read; say what it is instead.
+        if (Directory.Exists(path))
+        {
+            Console.Error.WriteLine($"error: {path}: is a folder; give a spec file (YAML), e.g. examples/quick.yaml.");
+            return null;
+        }
         try
         {
-            var spec = SpecParser.ParseFile(path);
-            var full = Path.GetFullPath(path);
-            return (spec, new SweepSubmission
-            {
-                SpecText = File.ReadAllText(full), SourceName = Path.GetFileName(full), BaseDirectory = Path.GetDirectoryName(full)!,
-            });
+            return SpecParser.ParseFile(path);
         }
         catch (SpecException e)
         {

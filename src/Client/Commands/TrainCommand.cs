@@ -3,7 +3,9 @@ using Grokking.Client.Views;
 using Grokking.Grains.Checkpoints;
 using Grokking.Grains.Metrics;
 using Grokking.Grains.Runs;
-using Grokking.Grains.Specs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Spectre.Console;
 
 namespace Grokking.Client.Commands;
@@ -14,44 +16,50 @@ public static class TrainCommand
     public static Command Create()
     {
         var spec = new Argument<string>("spec") { Description = "Sweep spec (YAML)." };
-        var run = new Option<int>("--run") { Description = "Grid point to train (0-based index in grid order).", DefaultValueFactory = _ => 0 };
+        var run = CommandOptions.WholeNumber("--run", "Grid point to train (0-based index in grid order).", 0, 0, "a grid point index, 0 for the first");
         var output = new Option<string>("--out") { Description = "Output folder for Parquet and checkpoints.", DefaultValueFactory = _ => "runs" };
-        var threads = new Option<int>("--torch-threads")
-        {
-            Description = "torch threads (default: torch's own choice). Results are bit-identical only between equal thread counts.",
-            DefaultValueFactory = _ => 0,
-        };
+        var threads = CommandOptions.WholeNumber("--torch-threads",
+            "torch threads (default: torch's own choice). Results are bit-identical only between equal thread counts.", 0, 0,
+            "torch threads; 0 for torch's own choice");
         var command = new Command("train", "Train one grid point of a sweep spec on this machine and write its metrics as Parquet.")
         {
             spec, run, output, threads,
         };
         command.SetAction((result, cancellation) =>
-        {
-            Grokking.Training.TorchRuntime.Initialise(result.GetValue(threads));
-            return ExecuteAsync(result.GetValue(spec)!, result.GetValue(run), result.GetValue(output)!, cancellation);
-        });
+            ExecuteAsync(result.GetValue(spec)!, result.GetValue(run), result.GetValue(output)!, result.GetValue(threads), cancellation));
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(string specPath, int index, string outDir, CancellationToken cancellation)
+    private static async Task<int> ExecuteAsync(string specPath, int index, string outDir, int threads, CancellationToken cancellation)
     {
-        SweepSpec sweep;
-        try
-        {
-            sweep = SpecParser.ParseFile(specPath);
-        }
-        catch (SpecException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
+        // Everything is checked before torch is loaded or the output folder is made.
+        if (SpecInput.Parse(specPath) is not { } sweep) return ExitCodes.BadInput;
         if (index < 0 || index >= sweep.Size)
         {
             Console.Error.WriteLine($"error: --run {index}: the grid of '{sweep.Name}' has {sweep.Size} runs; accepted: 0..{sweep.Size - 1}.");
             return ExitCodes.BadInput;
         }
+        if (CommandOptions.OutputFolderProblem(outDir, "--out") is { } problem)
+        {
+            Console.Error.WriteLine($"error: {problem}");
+            return ExitCodes.BadInput;
+        }
+        if (CommandOptions.UnwritableOutputFolder(outDir, "--out") is { } unwritable)
+        {
+            Console.Error.WriteLine($"error: {unwritable}");
+            return ExitCodes.Failure;
+        }
+        Grokking.Training.TorchRuntime.Initialise(threads);
         var runSpec = sweep.Expand()[index];
-        var executor = new RunExecutor(new FileCheckpointStore(outDir), new MetricSegmentWriter(), outDir);
+        // Storage trouble (a full disk, a flaky network folder) is retried for a while, with a warning on stderr each
+        // time, then the run fails with its error instead of waiting forever in the foreground.
+        using var logs = LoggerFactory.Create(b =>
+        {
+            b.AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= LogLevel.Warning);
+            b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
+        var executor = new RunExecutor(new FileCheckpointStore(outDir), new MetricSegmentWriter(), outDir,
+            logs.CreateLogger("grokking.train"), giveUpAfter: TimeSpan.FromMinutes(2));
         var view = RunProgressView.For(runSpec, AnsiConsole.Console);
         view.Header(sweep, outDir);
         try

@@ -25,7 +25,10 @@ namespace Grokking.Grains.Runs;
 /// logged and reported through <paramref name="onNote"/> (the silo puts it in runs.parquet's note column).
 /// </para>
 /// </summary>
-public sealed class RunExecutor(ICheckpointStore checkpoints, MetricSegmentWriter segments, string outDir, ILogger? logger = null)
+/// <param name="giveUpAfter">How long a failing storage operation is retried before the run fails with its error; null
+/// (a silo) retries until the store is back, a foreground <c>grokking train</c> gives up and says why.</param>
+public sealed class RunExecutor(ICheckpointStore checkpoints, MetricSegmentWriter segments, string outDir, ILogger? logger = null,
+    TimeSpan? giveUpAfter = null)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
@@ -108,7 +111,7 @@ public sealed class RunExecutor(ICheckpointStore checkpoints, MetricSegmentWrite
                         run.RunId, what, attempt + 1, (DateTime.UtcNow - started).TotalSeconds);
                 return new Box<T>(value);
             }
-            catch (Exception e) when (IsTransient(e))
+            catch (Exception e) when (IsTransient(e) && !(DateTime.UtcNow - started > giveUpAfter))
             {
                 if (cancellation.IsCancellationRequested)
                 {
@@ -126,7 +129,10 @@ public sealed class RunExecutor(ICheckpointStore checkpoints, MetricSegmentWrite
     }
 
     /// <summary>Faults that can pass: the store is unreachable, slow or failing I/O. Anything else is a bug or bad data.</summary>
-    public static bool IsTransient(Exception e) => e is RedisException or TimeoutException or IOException;
+    /// <remarks>A missing folder or path that is too long will not fix itself; those fail the run at once.</remarks>
+    public static bool IsTransient(Exception e) =>
+        e is RedisException or TimeoutException
+        || e is IOException and not (DirectoryNotFoundException or FileNotFoundException or PathTooLongException);
 
     private sealed record Box<T>(T Value);
 

@@ -76,6 +76,11 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
         }
         catch (YamlException e)
         {
+            // YamlDotNet places tab errors at the start of the enclosing node; point at the tab instead.
+            if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstTabIndentedLine(yamlText) is { } tabLine)
+                throw Fail("", tabLine, "YAML syntax error: this line is indented with a tab; YAML accepts only spaces for indentation");
+            if (e.Message.StartsWith("Duplicate key ", StringComparison.Ordinal))
+                throw Fail("", (int)e.Start.Line, $"Duplicate key '{e.Message["Duplicate key ".Length..]}': given twice in the same mapping; give each key once");
             throw Fail("", (int)e.Start.Line, $"YAML syntax error at column {e.Start.Column}: {e.Message}");
         }
         catch (InvalidOperationException)
@@ -92,6 +97,17 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
         return stream.Documents[0].RootNode as YamlMappingNode
             ?? throw Fail("", LineOf(stream.Documents[0].RootNode),
                 $"expected a mapping of settings at the top level ({string.Join(", ", TopKeys)})");
+    }
+
+    private static int? FirstTabIndentedLine(string yamlText)
+    {
+        var lines = yamlText.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i][..(lines[i].Length - lines[i].TrimStart(' ', '\t').Length)];
+            if (indent.Contains('\t')) return i + 1;
+        }
+        return null;
     }
 
     private string ReadName(YamlNode node)
