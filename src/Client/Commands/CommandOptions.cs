@@ -54,6 +54,25 @@ public static partial class CommandOptions
         return $"sweep '{name}': not a sweep name; accepted: letters, digits, '-' and '_' (the name: of the spec).{hint}";
     }
 
+    /// <summary>
+    /// Null when <paramref name="outDir"/> can hold the output; otherwise prints the one error and returns the exit
+    /// code: 2 when a file is in the way (bad input), 1 when the folder cannot be created or written (the world).
+    /// </summary>
+    public static int? RefuseOutputFolder(string outDir, string option)
+    {
+        if (OutputFolderProblem(outDir, option) is { } problem)
+        {
+            Console.Error.WriteLine($"error: {problem}");
+            return ExitCodes.BadInput;
+        }
+        if (UnwritableOutputFolder(outDir, option) is { } unwritable)
+        {
+            Console.Error.WriteLine($"error: {unwritable}");
+            return ExitCodes.Failure;
+        }
+        return null;
+    }
+
     /// <summary>Why <paramref name="path"/> cannot be used as the output folder given with <paramref name="option"/>, or null.</summary>
     public static string? OutputFolderProblem(string path, string option)
     {

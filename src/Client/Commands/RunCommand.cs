@@ -40,16 +40,7 @@ public static class RunCommand
     private static async Task<int> ExecuteAsync(string specPath, string outDir, int slots, int threads, CancellationToken cancellation)
     {
         if (SpecInput.Read(specPath) is not var (spec, submission)) return ExitCodes.BadInput;
-        if (CommandOptions.OutputFolderProblem(outDir, "--out") is { } problem)
-        {
-            Console.Error.WriteLine($"error: {problem}");
-            return ExitCodes.BadInput;
-        }
-        if (CommandOptions.UnwritableOutputFolder(outDir, "--out") is { } unwritable)
-        {
-            Console.Error.WriteLine($"error: {unwritable}");
-            return ExitCodes.Failure;
-        }
+        if (CommandOptions.RefuseOutputFolder(outDir, "--out") is { } refused) return refused;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         // Warnings of our own reach the terminal; Orleans' start-up advice (e.g. about server GC) does not.

@@ -39,16 +39,7 @@ public static class TrainCommand
             Console.Error.WriteLine($"error: --run {index}: the grid of '{sweep.Name}' has {sweep.Size} runs; accepted: 0..{sweep.Size - 1}.");
             return ExitCodes.BadInput;
         }
-        if (CommandOptions.OutputFolderProblem(outDir, "--out") is { } problem)
-        {
-            Console.Error.WriteLine($"error: {problem}");
-            return ExitCodes.BadInput;
-        }
-        if (CommandOptions.UnwritableOutputFolder(outDir, "--out") is { } unwritable)
-        {
-            Console.Error.WriteLine($"error: {unwritable}");
-            return ExitCodes.Failure;
-        }
+        if (CommandOptions.RefuseOutputFolder(outDir, "--out") is { } refused) return refused;
         Grokking.Training.TorchRuntime.Initialise(threads);
         var runSpec = sweep.Expand()[index];
         // Storage trouble (a full disk, a flaky network folder) is retried for a while, with a warning on stderr each
