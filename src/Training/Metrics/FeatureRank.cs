@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Grokking.Training.Metrics;
@@ -11,8 +12,9 @@ public static class FeatureRank
         using var scope = NewDisposeScope();
         var x = features.detach();
         if (x.shape[0] < 2) return 0;
-        var centred = x - x.mean([0], keepdim: true);
-        var covariance = centred.t().matmul(centred).div_(x.shape[0] - 1);
+        var centred = x.add(x.mean([0], keepdim: true), Scalars.MinusOne); // never a - b: see Scalars
+        using var degrees = (x.shape[0] - 1).ToScalar(); // held until div_ returned (see Scalars)
+        var covariance = centred.t().matmul(centred).div_(degrees);
         return linalg.matrix_rank(covariance).item<long>();
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.Collections.Concurrent;
 using static TorchSharp.torch;
 
@@ -22,17 +23,24 @@ public static class RepresentationQuality
         if (quadruples[0].Length == 0) return null;
         using var scope = NewDisposeScope();
         var e = embeddings.detach().narrow(0, 0, count).to_type(ScalarType.Float64);
-        e = (e - e.mean()) / e.std();
+        e = e.add(e.mean(), Scalars.MinusOne).div(e.std()); // never a - b: see Scalars
         // ||E_i + E_n - E_j - E_m||^2 expands into sixteen signed entries of the Gram matrix G = E E^T, so the
         // residual of every quadruple is gathered from a count x count matrix instead of copying wide rows.
         var gram = e.matmul(e.t()).flatten();
+        // Scalars are held by usings until the ops that read them returned (see Scalars).
+        using var stride = ((long)count).ToScalar();
+        using var plus = 1L.ToScalar();
+        using var minus = (-1L).ToScalar();
+        using var width = e.shape[1].ToScalar();
+        using var tolerance = Tolerance.ToScalar();
         var members = quadruples.Select(q => tensor(q)).ToArray();
+        var rows = members.Select(m => m.mul(stride)).ToArray();
         long[] signs = [1, -1, -1, 1];
         var squared = zeros(quadruples[0].Length, dtype: ScalarType.Float64);
         for (int a = 0; a < 4; a++)
             for (int b = 0; b < 4; b++)
-                squared.add_(gram.index_select(0, members[a] * count + members[b]), signs[a] * signs[b]);
-        var close = squared.div_(e.shape[1]).lt(Tolerance);
+                squared.add_(gram.index_select(0, rows[a].add(members[b], Scalars.OneInteger)), signs[a] * signs[b] > 0 ? plus : minus);
+        var close = squared.div_(width).lt(tolerance);
         return close.to_type(ScalarType.Float64).mean().item<double>();
     }
 

@@ -36,9 +36,10 @@ public abstract class GrokModel : nn.Module<Tensor, Tensor>
     {
         using var _ = no_grad();
         InitialiseParameters(generator);
-        if (scale != 1.0)
-            foreach (var p in parameters())
-                p.mul_(scale);
+        if (scale == 1.0) return;
+        using var factor = scale.ToScalar(); // held until every mul_ returned (see Scalars)
+        foreach (var p in parameters())
+            p.mul_(factor);
     }
 
     protected abstract void InitialiseParameters(Generator generator);
@@ -55,7 +56,7 @@ public abstract class GrokModel : nn.Module<Tensor, Tensor>
     protected Tensor Dropout(Tensor x)
     {
         if (!training || _dropout <= 0) return x;
-        double keep = 1 - _dropout;
+        using var keep = (1 - _dropout).ToScalar(); // held until the ops returned (see Scalars)
         using var mask = rand(x.shape, dtype: x.dtype, generator: DropoutGenerator).lt_(keep);
         return x.mul(mask).div_(keep);
     }

@@ -54,7 +54,8 @@ public sealed class TransformerBlock : nn.Module
         foreach (var norm in new[] { attnNorm, ffnNorm })
         {
             if (norm is null) continue;
-            norm.weight!.fill_(1);
+            using var one = 1.0.ToScalar();
+            norm.weight!.fill_(one);
             norm.bias!.zero_();
         }
     }

@@ -39,14 +39,14 @@ public sealed class TransformerModel : GrokModel
     public override Tensor Forward(Tensor input, List<Tensor>? preActivations)
     {
         using var scope = NewDisposeScope();
-        var h = tokens.forward(input) + positions;
+        var h = tokens.forward(input).add(positions, Scalars.One); // never a + b: see Scalars
         foreach (var block in blocks)
         {
             var attended = block.Attend(h);
-            h = h + Dropout(attended);
+            h = h.add(Dropout(attended), Scalars.One);
             var (ffnOut, hidden) = block.FeedForward(h);
             preActivations?.Add(hidden.select(1, -1).MoveToOuterDisposeScope());
-            h = h + Dropout(ffnOut);
+            h = h.add(Dropout(ffnOut), Scalars.One);
         }
         var last = h.select(1, -1);
         if (finalNorm is not null) last = finalNorm.forward(last);
@@ -58,7 +58,12 @@ public sealed class TransformerModel : GrokModel
         tokens.weight!.normal_(0, 1, generator);
         positions.normal_(0, 1, generator);
         foreach (var block in blocks) block.Initialise(generator);
-        if (finalNorm is not null) { finalNorm.weight!.fill_(1); finalNorm.bias!.zero_(); }
+        if (finalNorm is not null)
+        {
+            using var one = 1.0.ToScalar();
+            finalNorm.weight!.fill_(one);
+            finalNorm.bias!.zero_();
+        }
         InitialiseLinear(unembed, generator);
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Grokking.Training.Config;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -60,15 +61,25 @@ public sealed class AdamW : IDisposable
             if (grad is null) continue;
             double lr = group.Lr * warmup;
             var p = group.Weights;
+            // Every Scalar is held by a using until the op that reads it has returned (see Scalars).
             if (group.WeightDecay != 0)
             {
-                p.mul_(1 - lr * group.WeightDecay);
-                if (group.Anchor is { } anchor) p.add_(anchor, lr * group.WeightDecay);
+                using var shrink = (1 - lr * group.WeightDecay).ToScalar();
+                using var pull = (lr * group.WeightDecay).ToScalar();
+                p.mul_(shrink);
+                if (group.Anchor is { } anchor) p.add_(anchor, pull);
             }
-            group.FirstMoment.mul_(b1).add_(grad, 1 - b1);
-            group.SecondMoment.mul_(b2).addcmul_(grad, grad, 1 - b2);
-            var denominator = group.SecondMoment.sqrt().div_(correction2).add_(_config.Eps);
-            p.addcdiv_(group.FirstMoment, denominator, -lr / correction1);
+            using var beta1 = b1.ToScalar();
+            using var oneMinusBeta1 = (1 - b1).ToScalar();
+            using var beta2 = b2.ToScalar();
+            using var oneMinusBeta2 = (1 - b2).ToScalar();
+            using var bias2 = correction2.ToScalar();
+            using var eps = _config.Eps.ToScalar();
+            using var stepSize = (-lr / correction1).ToScalar();
+            group.FirstMoment.mul_(beta1).add_(grad, oneMinusBeta1);
+            group.SecondMoment.mul_(beta2).addcmul_(grad, grad, oneMinusBeta2);
+            var denominator = group.SecondMoment.sqrt().div_(bias2).add_(eps, Scalars.One);
+            p.addcdiv_(group.FirstMoment, denominator, stepSize);
         }
     }
 

@@ -214,7 +214,7 @@ public sealed class RunTrainer : IRunTrainer
     private static double WeightNorm(IEnumerable<Tensor> parameters)
     {
         using var scope = NewDisposeScope();
-        var squares = parameters.Select(p => p.detach().to_type(ScalarType.Float64).pow(2).sum()).ToArray();
+        var squares = parameters.Select(p => p.detach().to_type(ScalarType.Float64).square().sum()).ToArray();
         return Math.Sqrt(stack(squares).sum().item<double>());
     }
 
