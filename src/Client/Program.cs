@@ -25,4 +25,6 @@ if (parsed.Errors.Count > 0)
 // Spectre.Console draws tables 80 columns wide when the output is a file or a pipe; run ids and phase names would
 // then wrap mid-word in logs. Nobody reads a log through an 80-column window any more.
 if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
-return await parsed.InvokeAsync();
+// Ctrl+C and SIGTERM cancel the command's token; give running runs time to checkpoint before the process is
+// ended (System.CommandLine's default is 2 s, too short for a large model's checkpoint).
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(90) });

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Grokking.Silo.Hosting;
 using Microsoft.Extensions.Hosting;
 
@@ -34,4 +35,7 @@ if (parsed.Errors.Count > 0)
     foreach (var error in parsed.Errors) Console.Error.WriteLine($"error: {error.Message}");
     return 2;
 }
-return await parsed.InvokeAsync();
+// SIGTERM and Ctrl+C belong to the host, which drains the engine (every run checkpoints) and leaves the cluster
+// within HostOptions.ShutdownTimeout. System.CommandLine's own handling would kill the process 2 s after the
+// signal, before a large model has checkpointed.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
