@@ -21,7 +21,7 @@ public class ConcurrentTrainingTests
             _ => new ModelConfig { Kind = "mlp", Depth = 2, Width = 16 },
         },
         Optimizer = new OptimizerConfig { WeightDecay = 1.0, EmbeddingWeightDecay = 0.5 },
-        Training = new TrainingConfig { Steps = 1500, BatchSize = 0, EvalEvery = 50, RankEvery = 500 },
+        Training = new TrainingConfig { Steps = 1000, BatchSize = 0, EvalEvery = 50, RankEvery = 500 },
     };
 
     [Theory]

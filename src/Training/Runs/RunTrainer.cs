@@ -214,7 +214,12 @@ public sealed class RunTrainer : IRunTrainer
     private static double WeightNorm(IEnumerable<Tensor> parameters)
     {
         using var scope = NewDisposeScope();
-        var squares = parameters.Select(p => p.detach().to_type(ScalarType.Float64).square().sum()).ToArray();
+        // x * x, not square() or pow(2): TorchSharp implements those with a temporary Scalar (see Scalars).
+        var squares = parameters.Select(p =>
+        {
+            var x = p.detach().to_type(ScalarType.Float64);
+            return x.mul(x).sum();
+        }).ToArray();
         return Math.Sqrt(stack(squares).sum().item<double>());
     }
 
