@@ -154,5 +154,11 @@ public static class ClusterCommands
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Failure;
         }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // E.g. a silo died a moment ago and the cluster has not noticed yet: calls routed to it fail for a few seconds.
+            Console.Error.WriteLine($"error: the cluster did not answer ({e.GetBaseException().Message.Split('\n')[0].TrimEnd('.')}); a silo may have just been lost, try again in a few seconds.");
+            return ExitCodes.Failure;
+        }
     }
 }
