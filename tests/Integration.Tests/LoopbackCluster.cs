@@ -14,6 +14,8 @@ public sealed class LoopbackCluster : IAsyncDisposable
 {
     private readonly Dictionary<int, ChildProcess> _silos = new();
     private readonly List<ChildProcess> _stopped = [];
+    private readonly Dictionary<int, int> _gatewayPorts = new();
+    private readonly Dictionary<int, int> _slots = new();
 
     private LoopbackCluster(RedisServer redis, string scratch)
     {
@@ -61,8 +63,6 @@ public sealed class LoopbackCluster : IAsyncDisposable
     /// <summary>Starts a silo that was killed or stopped again, on the same ports (a new incarnation of the same address).</summary>
     public void Restart(int siloPort) => StartSilo(_slots[siloPort], siloPort: siloPort);
 
-    private readonly Dictionary<int, int> _gatewayPorts = new();
-    private readonly Dictionary<int, int> _slots = new();
 
     /// <summary>The silo port of a run's silo, from the run record's Orleans silo address (ip:port@epoch).</summary>
     public static int PortOf(string siloAddress) => int.Parse(siloAddress.Split('@')[0].Split(':')[1]);

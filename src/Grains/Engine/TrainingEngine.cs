@@ -25,6 +25,7 @@ public sealed class TrainingEngine : IDisposable
     private int _busy;
     private int _maxBusy;
     private volatile bool _draining;
+    private volatile bool _disposed;
 
     public TrainingEngine(EngineOptions options, ICheckpointStore checkpoints, MetricSegmentWriter segments,
         ILogger<TrainingEngine> logger)
@@ -188,8 +189,6 @@ public sealed class TrainingEngine : IDisposable
         {
         }
     }
-
-    private volatile bool _disposed;
 
     public void Dispose()
     {
