@@ -27,7 +27,7 @@ public sealed class BareTrainingLoop : IDisposable
     {
         _config = config;
         _data = TaskDataFactory.Build(config.Task, config.Seed);
-        _model = ModelFactory.Build(config.Model, _data);
+        _model = ModelFactory.Build(config.Model, _data, _data.Classes);
         using (var generator = new Generator(SplitMix64.Mix(config.Seed, InitPurpose)))
             _model.Initialise(generator, config.Model.InitScale);
         var opt = config.Optimizer;

@@ -26,6 +26,10 @@ internal sealed class RunConfigRules
             return new("task.modulus", ["task.operation", "task.kind"],
                 $"operation '{task.Operation}' divides, so the modulus must be prime (got {task.Modulus})");
 
+        if (task.TargetDim > 0 && task.Loss != "mse")
+            return new("task.target_dim", ["task.loss"],
+                $"random target vectors need loss mse; with loss {task.Loss} leave target_dim at 0 (got {task.TargetDim})");
+
         if (task.Kind == "toy" && task.Modulus > 100)
             return new("task.modulus", ["task.kind"], $"the toy task takes at most 100 symbols (got {task.Modulus})");
 

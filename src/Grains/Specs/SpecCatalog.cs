@@ -29,6 +29,8 @@ internal static class SpecCatalog
         Int("task.train_size", "train_size", min: 1, apply: (c, v) => c with { Task = c.Task with { TrainSize = (int)(long)v! } }),
         Int("task.val_size", "val_size", min: 0, apply: (c, v) => c with { Task = c.Task with { ValSize = (int)(long)v! } }),
         Choice("task.loss", "loss", ["ce", "mse"], (c, v) => c with { Task = c.Task with { Loss = (string)v! } }),
+        Int("task.target_dim", "target_dim", min: 0, max: 10_000,
+            apply: (c, v) => c with { Task = c.Task with { TargetDim = (int)(long)v! } }),
         Int("task.step_ms", "step_ms", min: 0, max: 60_000, apply: (c, v) => c with { Task = c.Task with { StepMs = (int)(long)v! } }),
 
         Choice("model.kind", "model_kind", ["transformer", "mlp", "toy"], (c, v) => c with { Model = c.Model with { Kind = (string)v! } }),

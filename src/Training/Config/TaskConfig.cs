@@ -27,8 +27,14 @@ public sealed record TaskConfig
     /// <summary>Image: validation images taken from the IDX test file (0 = all of them).</summary>
     public int ValSize { get; init; } = 0;
 
-    /// <summary>Loss: ce (cross-entropy) or mse (on one-hot targets, as in Omnigrok).</summary>
+    /// <summary>Loss: ce (cross-entropy) or mse (regression onto each class's target vector, see <see cref="TargetDim"/>).</summary>
     public string Loss { get; init; } = "ce";
+
+    /// <summary>
+    /// MSE targets: 0 regresses onto one-hot rows (Omnigrok); d &gt; 0 onto a fixed random N(0, 1) vector of length d
+    /// per class, drawn from the seed, and predicts the class of the nearest one (Liu et al.'s toy regression, d = 30).
+    /// </summary>
+    public int TargetDim { get; init; }
 
     /// <summary>Noop: milliseconds each step sleeps, to stand in for training time.</summary>
     public int StepMs { get; init; }

@@ -20,8 +20,12 @@ public abstract class GrokModel : nn.Module<Tensor, Tensor>
     /// <summary>Token embeddings whose rows 0..n-1 stand for the numbers 0..n-1; null for feature inputs.</summary>
     public virtual Tensor? TokenEmbeddings => null;
 
-    /// <summary>Parameters that take the embedding learning rate and weight decay, if the spec sets them.</summary>
-    public virtual IReadOnlyList<Parameter> EmbeddingParameters => [];
+    /// <summary>
+    /// Names (as <c>named_parameters()</c> gives them) of the parameters that take the embedding learning rate and
+    /// weight decay, if the spec sets them. Names, not objects: TorchSharp may hand out a different wrapper object
+    /// for the same parameter each time it is asked, so reference equality cannot pick parameters out.
+    /// </summary>
+    public virtual IReadOnlySet<string> EmbeddingParameterNames => new HashSet<string>();
 
     /// <summary>The run's own dropout RNG; torch's global generator is shared by every run in the process.</summary>
     public Generator? DropoutGenerator { get; set; }

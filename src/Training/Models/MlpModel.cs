@@ -35,7 +35,8 @@ public sealed class MlpModel : GrokModel
 
     public override Tensor? TokenEmbeddings => embedding?.weight;
 
-    public override IReadOnlyList<Parameter> EmbeddingParameters => embedding is null ? [] : [embedding.weight!];
+    public override IReadOnlySet<string> EmbeddingParameterNames =>
+        embedding is null ? new HashSet<string>() : new HashSet<string> { "embedding.weight" };
 
     public override Tensor Forward(Tensor input, List<Tensor>? preActivations)
     {

@@ -6,14 +6,15 @@ namespace Grokking.Training.Models;
 /// <summary>Builds the model a spec names, sized for the task's data.</summary>
 public static class ModelFactory
 {
-    public static GrokModel Build(ModelConfig model, TaskData data) => model.Kind switch
+    /// <param name="outputs">Output width: the task's classes, or the length of its MSE target vectors.</param>
+    public static GrokModel Build(ModelConfig model, TaskData data, int outputs) => model.Kind switch
     {
         "transformer" => new TransformerModel(data.Vocabulary, data.InputWidth, model.Depth, model.Width, model.Heads,
-            model.FfnWidth > 0 ? model.FfnWidth : 4 * model.Width, model.Dropout, model.LayerNorm, data.Classes),
+            model.FfnWidth > 0 ? model.FfnWidth : 4 * model.Width, model.Dropout, model.LayerNorm, outputs),
         "mlp" => new MlpModel(data.InputWidth, data.Vocabulary, model.EmbeddingDim > 0 ? model.EmbeddingDim : model.Width,
-            model.Depth, model.Width, data.Classes),
+            model.Depth, model.Width, outputs),
         "toy" => new ToyModel(data.Vocabulary, model.EmbeddingDim > 0 ? model.EmbeddingDim : 1, model.Depth, model.Width,
-            data.Classes),
+            outputs),
         _ => throw new ArgumentException($"Unknown model kind '{model.Kind}'. Accepted: transformer, mlp, toy."),
     };
 }

@@ -28,7 +28,7 @@ public sealed class ToyModel : GrokModel
 
     public override Tensor TokenEmbeddings => embedding.weight!;
 
-    public override IReadOnlyList<Parameter> EmbeddingParameters => [embedding.weight!];
+    public override IReadOnlySet<string> EmbeddingParameterNames => new HashSet<string> { "embedding.weight" };
 
     public override Tensor Forward(Tensor input, List<Tensor>? preActivations)
     {

@@ -34,7 +34,7 @@ public sealed class TransformerModel : GrokModel
 
     public override Tensor TokenEmbeddings => tokens.weight!;
 
-    public override IReadOnlyList<Parameter> EmbeddingParameters => [tokens.weight!, positions];
+    public override IReadOnlySet<string> EmbeddingParameterNames => new HashSet<string> { "tokens.weight", "positions" };
 
     public override Tensor Forward(Tensor input, List<Tensor>? preActivations)
     {

@@ -25,6 +25,8 @@ public sealed class RunTrainer : IRunTrainer
     private readonly Device _device;
     private readonly TaskData _data;
     private readonly Tensor _trainInputs, _trainLabels, _valInputs, _valLabels, _probe;
+    // MSE only: each class's target row [classes, outputs] and half its squared norm, for nearest-target prediction.
+    private readonly Tensor? _targets, _targetHalfNorms;
     private readonly GrokModel _model;
     private readonly AdamW _optimizer;
     private readonly Generator _initGenerator, _dropoutGenerator;
@@ -51,20 +53,19 @@ public sealed class RunTrainer : IRunTrainer
 
         _initGenerator = new Generator(SplitMix64.Mix(config.Seed, InitPurpose));
         _dropoutGenerator = new Generator(SplitMix64.Mix(config.Seed, DropoutPurpose), _device);
-        _model = ModelFactory.Build(config.Model, _data);
+        if (config.Task.Loss == "mse")
+        {
+            _targets = RegressionTargets.For(_data.Classes, config.Task.TargetDim, config.Seed, dtype).to(_device);
+            using var half = 0.5.ToScalar(); // held until the op returned (see Scalars)
+            _targetHalfNorms = _targets.mul(_targets).sum(1).mul_(half);
+        }
+        _model = ModelFactory.Build(config.Model, _data, outputs: (int)(_targets?.shape[1] ?? _data.Classes));
         _model.to(dtype);
         _model.Initialise(_initGenerator, config.Model.InitScale);
         _model.to(_device);
         _model.DropoutGenerator = _dropoutGenerator;
 
-        var opt = config.Optimizer;
-        var embeddings = opt.EmbeddingLr is null && opt.EmbeddingWeightDecay is null ? [] : _model.EmbeddingParameters;
-        var rest = _model.parameters().Where(p => !embeddings.Any(e => ReferenceEquals(e, p))).ToList();
-        _optimizer = new AdamW(opt,
-        [
-            new ParameterGroup(embeddings, opt.EmbeddingLr ?? opt.Lr, opt.EmbeddingWeightDecay ?? opt.WeightDecay),
-            new ParameterGroup(rest, opt.Lr, opt.WeightDecay),
-        ]);
+        _optimizer = new AdamW(config.Optimizer, ParameterGroup.Split(_model, config.Optimizer));
         var t = config.Training;
         _tracker = new OutcomeTracker(t.PhaseThreshold, t.PhaseGap, t.StopValAcc, t.StopEvals);
     }
@@ -137,7 +138,7 @@ public sealed class RunTrainer : IRunTrainer
             loss.backward();
             _optimizer.Step();
             batchLoss = loss.ToDouble();
-            batchAcc = logits.argmax(1).eq(labels).to_type(ScalarType.Float64).mean().item<double>();
+            batchAcc = Predict(logits).eq(labels).to_type(ScalarType.Float64).mean().item<double>();
         }
         Step = step;
 
@@ -170,9 +171,14 @@ public sealed class RunTrainer : IRunTrainer
         return (_trainInputs.index_select(0, index), _trainLabels.index_select(0, index));
     }
 
-    private Tensor Loss(Tensor logits, Tensor labels) => _config.Task.Loss == "mse"
-        ? nn.functional.mse_loss(logits, nn.functional.one_hot(labels, _data.Classes).to_type(logits.dtype))
-        : nn.functional.cross_entropy(logits, labels);
+    private Tensor Loss(Tensor outputs, Tensor labels) => _targets is null
+        ? nn.functional.cross_entropy(outputs, labels)
+        : nn.functional.mse_loss(outputs, _targets.index_select(0, labels));
+
+    /// <summary>The predicted class: the largest logit, or for MSE the nearest target (the largest o.t - |t|^2/2).</summary>
+    private Tensor Predict(Tensor outputs) => _targets is null || _config.Task.TargetDim == 0
+        ? outputs.argmax(1)
+        : outputs.matmul(_targets.t()).sub_(_targetHalfNorms!).argmax(1);
 
     private (double Loss, double Accuracy) Evaluate(Tensor inputs, Tensor labels)
     {
@@ -188,7 +194,7 @@ public sealed class RunTrainer : IRunTrainer
             var y = labels.narrow(0, start, count);
             var logits = _model.forward(x);
             lossSum += Loss(logits, y).ToDouble() * count;
-            correct += logits.argmax(1).eq(y).sum().item<long>();
+            correct += Predict(logits).eq(y).sum().item<long>();
         }
         return (lossSum / n, correct / n);
     }
@@ -301,6 +307,8 @@ public sealed class RunTrainer : IRunTrainer
         _valInputs.Dispose();
         _valLabels.Dispose();
         _probe.Dispose();
+        _targets?.Dispose();
+        _targetHalfNorms?.Dispose();
         _data.Dispose();
         _initGenerator.Dispose();
         _dropoutGenerator.Dispose();

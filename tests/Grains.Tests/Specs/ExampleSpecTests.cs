@@ -30,6 +30,11 @@ public sealed class ExampleSpecTests
         Assert.Equal(1e-2, runs[^1].Config.Optimizer.Lr, 12);
         Assert.Equal(10.0, runs[^1].Config.Optimizer.WeightDecay);
         Assert.Equal(1e-3, runs[^1].Config.Optimizer.EmbeddingLr);
+        Assert.Equal(0.0, runs[^1].Config.Optimizer.EmbeddingWeightDecay);
+        // The paper's code regresses onto random 30-d targets with torch's default AdamW betas.
+        Assert.Equal(("mse", 30), (runs[0].Config.Task.Loss, runs[0].Config.Task.TargetDim));
+        Assert.Equal(0.999, runs[0].Config.Optimizer.Beta2);
+        Assert.Equal(45, (int)Math.Round(55 * runs[0].Config.Task.TrainFraction));
     }
 
     private static string ExamplesFolder()
