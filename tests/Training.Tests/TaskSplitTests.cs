@@ -85,4 +85,23 @@ public class TaskSplitTests
         for (long i = 0; i < inputs.shape[0]; i++) result.Add((flat[i * width], flat[i * width + width - 2]));
         return result;
     }
+
+    [Theory]
+    [InlineData(0, 0.8)]
+    [InlineData(1, 1.0)]
+    [InlineData(5, 0.7)]
+    public void Liu_ideal_accuracy_counts_the_held_out_pairs_the_training_parallelograms_imply(long seed, double ideal)
+    {
+        // Values checked against an independent implementation of Liu et al.'s definition (exact rational ranks).
+        var task = new TaskConfig { Kind = "toy", Modulus = 10, TrainFraction = 0.8182 };
+        Assert.Equal(ideal, ToyAdditionTask.IdealValidationAccuracy(task, seed), 12);
+    }
+
+    [Fact]
+    public void Liu_ideal_accuracy_is_zero_when_no_training_pairs_share_a_sum()
+    {
+        // p = 3: only (0, 2) and (1, 1) share a sum, and E0 + E2 = 2 E1 follows from no other parallelogram.
+        var task = new TaskConfig { Kind = "toy", Modulus = 3, TrainFraction = 0.34 };
+        Assert.Equal(0.0, ToyAdditionTask.IdealValidationAccuracy(task, 0));
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Grokking.Grains.Runs;
 using Grokking.Grains.Specs;
 using Grokking.Training.Metrics;
+using Grokking.Training.Tasks;
 using Spectre.Console;
 
 namespace Grokking.Client.Views;
@@ -41,6 +42,9 @@ public abstract class RunProgressView(RunSpec run, IAnsiConsole console)
         table.AddRow("grokking gap (steps)", Step(outcome.GrokkingGap));
         table.AddRow($"phase (threshold {Run.Config.Training.PhaseThreshold:0.##})", outcome.Phase.ToString().ToLowerInvariant());
         table.AddRow("final train / validation accuracy", $"{outcome.FinalTrainAcc:0.000} / {outcome.FinalValAcc:0.000}");
+        if (Run.Config.Task.Kind == "toy")
+            table.AddRow("ideal validation accuracy (Liu et al.)",
+                $"{ToyAdditionTask.IdealValidationAccuracy(Run.Config.Task, Run.Config.Seed):0.000}");
         table.AddRow("final train / validation loss", $"{outcome.FinalTrainLoss:0.0000} / {outcome.FinalValLoss:0.0000}");
         table.AddRow("wall time", $"{outcome.WallTimeS:0.0} s");
         Console.Write(table);

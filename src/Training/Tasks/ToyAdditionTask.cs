@@ -8,10 +8,7 @@ public static class ToyAdditionTask
     public static TaskData Build(TaskConfig task, long seed)
     {
         int p = task.Modulus;
-        var pairs = new List<(int I, int J)>();
-        for (int i = 0; i < p; i++)
-            for (int j = i; j < p; j++)
-                pairs.Add((i, j));
+        var pairs = Pairs(p);
         var inputs = new long[pairs.Count, 2];
         var labels = new long[pairs.Count];
         for (int k = 0; k < pairs.Count; k++)
@@ -23,5 +20,76 @@ public static class ToyAdditionTask
         var (train, val) = TaskData.Split(pairs.Count, TaskData.TrainCountFor(pairs.Count, task.TrainFraction), seed);
         return new TaskData(TaskData.Rows(inputs, train), TaskData.Pick(labels, train), TaskData.Rows(inputs, val),
             TaskData.Pick(labels, val), classes: 2 * p - 1, vocabulary: p, numberTokens: p, hasArithmeticTokens: true);
+    }
+
+    /// <summary>
+    /// Liu et al.'s ideal accuracy on the held-out pairs: the share a model with a perfect representation of the
+    /// training set could get right. A held-out pair (i, j) counts when some training pair (m, n) has the same
+    /// sum and the parallelogram E_i + E_j = E_m + E_n follows linearly from those the training set holds
+    /// (pairs of training pairs with equal sums). It depends only on the split, not on training.
+    /// </summary>
+    public static double IdealValidationAccuracy(TaskConfig task, long seed)
+    {
+        int p = task.Modulus;
+        var pairs = Pairs(p);
+        var (train, val) = TaskData.Split(pairs.Count, TaskData.TrainCountFor(pairs.Count, task.TrainFraction), seed);
+        var basis = new RowSpace(p);
+        for (int a = 0; a < train.Length; a++)
+            for (int b = a + 1; b < train.Length; b++)
+                if (Sum(pairs[(int)train[a]]) == Sum(pairs[(int)train[b]]))
+                    basis.Add(Parallelogram(p, pairs[(int)train[a]], pairs[(int)train[b]]));
+        int inferred = val.Count(v => train.Any(t =>
+            Sum(pairs[(int)t]) == Sum(pairs[(int)v]) && basis.Contains(Parallelogram(p, pairs[(int)v], pairs[(int)t]))));
+        return (double)inferred / val.Length;
+    }
+
+    private static List<(int I, int J)> Pairs(int p)
+    {
+        var pairs = new List<(int I, int J)>();
+        for (int i = 0; i < p; i++)
+            for (int j = i; j < p; j++)
+                pairs.Add((i, j));
+        return pairs;
+    }
+
+    private static int Sum((int I, int J) pair) => pair.I + pair.J;
+
+    /// <summary>The coefficients of E_i + E_j - E_m - E_n.</summary>
+    private static double[] Parallelogram(int p, (int I, int J) a, (int I, int J) b)
+    {
+        var row = new double[p];
+        row[a.I]++;
+        row[a.J]++;
+        row[b.I]--;
+        row[b.J]--;
+        return row;
+    }
+
+    /// <summary>A row space kept in echelon form (small integer rows, so a fixed tolerance is safe).</summary>
+    private sealed class RowSpace(int columns)
+    {
+        private const double Tolerance = 1e-9;
+        private readonly List<(int Pivot, double[] Row)> rows = [];
+
+        public void Add(double[] row)
+        {
+            var reduced = Reduce(row);
+            int pivot = Array.FindIndex(reduced, x => Math.Abs(x) > Tolerance);
+            if (pivot >= 0) rows.Add((pivot, reduced));
+        }
+
+        public bool Contains(double[] row) => Reduce(row).All(x => Math.Abs(x) <= Tolerance);
+
+        private double[] Reduce(double[] row)
+        {
+            var r = (double[])row.Clone();
+            foreach (var (pivot, basis) in rows)
+            {
+                double f = r[pivot] / basis[pivot];
+                if (f == 0) continue;
+                for (int c = 0; c < columns; c++) r[c] -= f * basis[c];
+            }
+            return r;
+        }
     }
 }
