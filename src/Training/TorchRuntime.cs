@@ -1,15 +1,54 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace Grokking.Training;
 
 /// <summary>Process-wide TorchSharp set-up: thread count and device are chosen once per process.</summary>
-public static class TorchRuntime
+public static partial class TorchRuntime
 {
     private static readonly Lock Gate = new();
     private static bool _initialised;
+    // No initialiser here may touch torch: initialisers run before the static constructor, and the first use of
+    // torch loads libgomp, which reads its wait policy then.
+    private static bool _onGpu;
+
+    /// <summary>
+    /// libtorch's OpenMP threads (GNU libgomp) busy-wait between parallel regions by default. Where another
+    /// process wants the same cores (two sweeps, a sweep and a <c>grokking train</c>, a silo beside other pods)
+    /// the spinning threads take the CPU from it: a 300-step run of examples/quick.yaml took 53 s instead of 4 s
+    /// next to a 2-slot sweep on 2 cores. Passive waiting costs nothing measurable on a quiet machine (README,
+    /// Benchmarks). libgomp reads the variable from the native environment once, when it loads, so this runs
+    /// before anything here touches torch; a value the user set wins.
+    /// </summary>
+    static TorchRuntime()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null) return;
+        if (Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is not null) return;
+        Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", "PASSIVE"); // the managed view, for anyone who reads it
+        _ = SetNativeEnvironment("OMP_WAIT_POLICY", "PASSIVE", overwrite: 0);
+    }
+
+    /// <summary>OMP_WAIT_POLICY as native libraries see it (null where unset or not on Linux).</summary>
+    public static string? NativeWaitPolicy
+    {
+        get
+        {
+            if (!OperatingSystem.IsLinux()) return null;
+            var value = GetNativeEnvironment("OMP_WAIT_POLICY");
+            return value == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(value);
+        }
+    }
+
+    // .NET keeps its own copy of the environment on Unix; native libraries read libc's.
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetNativeEnvironment(string name, string value, int overwrite);
+
+    [LibraryImport("libc", EntryPoint = "getenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr GetNativeEnvironment(string name);
 
     /// <summary>The device runs train on when none is given: CUDA when this process was set up for a GPU, else CPU.</summary>
-    public static torch.Device DefaultDevice { get; private set; } = torch.CPU;
+    public static torch.Device DefaultDevice => _onGpu ? torch.CUDA : torch.CPU;
 
     /// <summary>Loads the native backend and sets torch's intra-op threads (0 keeps torch's default). Later calls change nothing.</summary>
     public static void Initialise(int threads = 0, bool useGpu = false)
@@ -19,7 +58,7 @@ public static class TorchRuntime
             if (_initialised) return;
             torch.InitializeDeviceType(useGpu ? DeviceType.CUDA : DeviceType.CPU);
             if (threads > 0) torch.set_num_threads(threads);
-            if (useGpu) DefaultDevice = torch.CUDA;
+            _onGpu = useGpu;
             _initialised = true;
         }
     }
