@@ -63,6 +63,23 @@ public sealed class BenchReport(TextWriter output)
             + $"{MachineLoad.Describe(otherCores)} meanwhile");
     }
 
+    public void Ceilings(IReadOnlyList<Workload> workloads, IReadOnlyList<double> gflops, double peak)
+    {
+        Section("1b. Ceiling: each model's training-step matrix products alone, at their shapes, back to back");
+        var table = new TextTable("model", "products/step", "GFLOP/step", "largest product", "best GFLOP/s", "of peak");
+        for (int i = 0; i < workloads.Count; i++)
+        {
+            var w = workloads[i];
+            var largest = w.Gemms.MaxBy(g => g.Flops)!;
+            table.Add(w.Name, w.Gemms.Count.ToString(CultureInfo.InvariantCulture), (w.Gemms.Sum(g => g.Flops) / 1e9).ToString("F3"),
+                $"{largest.M}×{largest.K}·{largest.K}×{largest.N}{(largest.Batch > 1 ? $" ×{largest.Batch}" : "")}",
+                gflops[i].ToString("F1"), (gflops[i] / peak).ToString("F2"));
+        }
+        table.WriteTo(output);
+        Line("  torch.mm / torch.bmm on preallocated operands, forward and both backward products of every Linear and attention");
+        Line("  product; no activation, norm, softmax, loss or optimizer. A training loop's fraction of peak cannot exceed this.");
+    }
+
     public void Throughput(IReadOnlyList<OverheadResult> results, double peak, IReadOnlyList<Target> targets)
     {
         Section("2.-3. Training throughput: bare loop (forward + loss + backward + AdamW step), fastest round");

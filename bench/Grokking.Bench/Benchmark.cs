@@ -22,6 +22,8 @@ public static class Benchmark
         double? matmulOthers = MachineLoad.OtherCores(before, MachineLoad.Sample());
         double peak = MatmulPeak.PeakGflops(samples);
         report.Matmul(samples, peak, matmulOthers);
+        var ceilings = workloads.Select(w => MatmulCeiling.Gflops(w.Gemms, plan.MatmulSecondsPerSize)).ToList();
+        report.Ceilings(workloads, ceilings, peak);
 
         report.Section("Check: the bare loop does RunTrainer's work");
         var checks = workloads.Select(SameWorkCheck.Compare).ToList();
@@ -35,7 +37,9 @@ public static class Benchmark
         var throughputTargets = results.Select(r => Target.PeakFraction($"{r.Workload.Name}: fraction of matmul peak", r.BareGflops / peak)).ToList();
         var overheadTargets = results.Select(r => Target.Overhead($"{r.Workload.Name}: machinery overhead (b)", r.MachineryOverhead)).ToList();
         var information = results.Select(r => ($"{r.Workload.Name}: overhead at the realistic cadence (c)",
-            r.RealisticOverhead.ToString("+0.0%;-0.0%"))).ToList();
+            r.RealisticOverhead.ToString("+0.0%;-0.0%")))
+            .Concat(workloads.Select((w, i) => ($"{w.Name}: its matrix products alone, fraction of peak", (ceilings[i] / peak).ToString("F2"))))
+            .ToList();
         report.Throughput(results, peak, throughputTargets);
         report.Overhead(results, overheadTargets);
         report.RealisticCadence(results);

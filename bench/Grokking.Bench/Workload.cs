@@ -9,13 +9,15 @@ namespace Grokking.Bench;
 /// <param name="ForwardFlopsPerExample">Forward matmul FLOPs of one example.</param>
 /// <param name="FlopFormula">How <paramref name="ForwardFlopsPerExample"/> was counted, for the printed output.</param>
 /// <param name="EvalExamples">Examples in one full evaluation (training plus validation set).</param>
+/// <param name="Gemms">The matrix products of one training step at their shapes (3 × forward, like the FLOP count).</param>
 public sealed record Workload(
     string Name,
     ExecutorVariant Machinery,
     ExecutorVariant Realistic,
     double ForwardFlopsPerExample,
     string FlopFormula,
-    long EvalExamples)
+    long EvalExamples,
+    IReadOnlyList<GemmShape> Gemms)
 {
     /// <summary>What the bare loop (a) trains: model, data, optimizer and batches; it ignores the cadence.</summary>
     public RunConfig BareConfig => Machinery.Run.Config;

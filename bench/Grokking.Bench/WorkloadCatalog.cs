@@ -20,7 +20,18 @@ public static class WorkloadCatalog
             optimizer: { name: adamw, lr: 1e-3, weight_decay: 1.0, warmup_steps: 10 }
             training: { steps: {{steps}}, batch_size: 512, {{cadence.SpecFields}} }
             """;
-        return Build("transformer", steps, Spec, TrainingFlops.TransformerForward(length, width, ffn, layers, classes),
+        const int batch = 512, heads = 4, tokens = batch * length, headWidth = width / heads;
+        GemmShape[] layer =
+        [
+            .. GemmShape.LinearTraining("qkv", tokens, width, 3 * width),
+            .. GemmShape.LinearTraining("scores", length, headWidth, length, batch * heads),
+            .. GemmShape.LinearTraining("attention x values", length, length, headWidth, batch * heads),
+            .. GemmShape.LinearTraining("output projection", tokens, width, width),
+            .. GemmShape.LinearTraining("ffn in", tokens, width, ffn),
+            .. GemmShape.LinearTraining("ffn out", tokens, ffn, width),
+        ];
+        GemmShape[] gemms = [.. Enumerable.Repeat(layer, layers).SelectMany(l => l), .. GemmShape.LinearTraining("unembed", batch, width, classes)];
+        return Build("transformer", steps, Spec, TrainingFlops.TransformerForward(length, width, ffn, layers, classes), gemms,
             $"per layer 2·L·W·3W + 2·L·L·W + 2·L·L·W + 2·L·W·W + 2·L·W·F·2, × {layers} layers, + 2·W·classes "
             + $"(L={length}, W={width}, F={ffn}, classes={classes})");
     }
@@ -38,17 +49,23 @@ public static class WorkloadCatalog
             training: { steps: {{steps}}, batch_size: 200, {{cadence.SpecFields}} }
             """;
         (int In, int Out)[] shapes = [(inputs, width), (width, width), (width, width), (width, classes)];
-        return Build("image MLP", steps, Spec, TrainingFlops.MlpForward(shapes),
+        var gemms = shapes.SelectMany((s, i) => GemmShape.LinearTraining($"linear{i}", 200, s.In, s.Out)).ToList();
+        return Build("image MLP", steps, Spec, TrainingFlops.MlpForward(shapes), gemms,
             "2 · Σ in·out over Linear layers " + string.Join(" + ", shapes.Select(s => $"{s.In}·{s.Out}")));
     }
 
-    private static Workload Build(string name, int steps, Func<Cadence, string> spec, double forwardPerExample, string formula)
+    private static Workload Build(string name, int steps, Func<Cadence, string> spec, double forwardPerExample,
+        IReadOnlyList<GemmShape> gemms, string formula)
     {
         var machinery = Variant(name, "b", "machinery", Cadence.Machinery(steps), spec);
         var realistic = Variant(name, "c", "realistic cadence", Cadence.Realistic(steps), spec);
         // Builds the task once to learn the evaluation size; for images this also fills the IDX file cache.
         using var data = TaskDataFactory.Build(machinery.Run.Config.Task, machinery.Run.Config.Seed);
-        return new Workload(name, machinery, realistic, forwardPerExample, formula, data.TrainCount + data.ValCount);
+        var workload = new Workload(name, machinery, realistic, forwardPerExample, formula, data.TrainCount + data.ValCount, gemms);
+        // The shapes must add up to the analytic count, or the ceiling would describe another model.
+        if (Math.Abs(gemms.Sum(g => g.Flops) - workload.FlopsPerStep) > 1e-6 * workload.FlopsPerStep)
+            throw new InvalidOperationException($"{name}: the GEMM shapes count {gemms.Sum(g => g.Flops):N0} FLOPs a step, the formula {workload.FlopsPerStep:N0}");
+        return workload;
     }
 
     private static ExecutorVariant Variant(string name, string key, string label, Cadence cadence, Func<Cadence, string> spec)
