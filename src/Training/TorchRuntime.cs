@@ -16,8 +16,8 @@ public static partial class TorchRuntime
     /// <summary>
     /// libtorch's OpenMP threads (GNU libgomp) busy-wait between parallel regions by default. Where another
     /// process wants the same cores (two sweeps, a sweep and a <c>grokking train</c>, a silo beside other pods)
-    /// the spinning threads take the CPU from it: a 300-step run of examples/quick.yaml took 53 s instead of 4 s
-    /// next to a 2-slot sweep on 2 cores. Passive waiting costs nothing measurable on a quiet machine (README,
+    /// the spinning threads take the CPU from it: a 300-step run of examples/quick.yaml took 41-53 s instead of 3-4 s
+    /// next to a 2-slot sweep on 2 cores. Passive waiting cost nothing on a quiet machine either (README,
     /// Benchmarks). libgomp reads the variable from the native environment once, when it loads, so this runs
     /// before anything here touches torch; a value the user set wins.
     /// </summary>
@@ -27,7 +27,20 @@ public static partial class TorchRuntime
         if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null) return;
         if (Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is not null) return;
         Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", "PASSIVE"); // the managed view, for anyone who reads it
-        _ = SetNativeEnvironment("OMP_WAIT_POLICY", "PASSIVE", overwrite: 0);
+        TrySetNative("OMP_WAIT_POLICY", "PASSIVE", overwrite: false);
+    }
+
+    // A C library without setenv (none that TorchSharp runs on) costs speed, never the process: torch then keeps
+    // OpenMP's own defaults.
+    private static void TrySetNative(string name, string value, bool overwrite)
+    {
+        try
+        {
+            _ = SetNativeEnvironment(name, value, overwrite ? 1 : 0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+        }
     }
 
     /// <summary>OMP_WAIT_POLICY as native libraries see it (null where unset or not on Linux).</summary>
@@ -36,16 +49,24 @@ public static partial class TorchRuntime
         get
         {
             if (!OperatingSystem.IsLinux()) return null;
-            var value = GetNativeEnvironment("OMP_WAIT_POLICY");
+            IntPtr value;
+            try
+            {
+                value = GetNativeEnvironment("OMP_WAIT_POLICY");
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                return null;
+            }
             return value == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(value);
         }
     }
 
-    // .NET keeps its own copy of the environment on Unix; native libraries read libc's.
-    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    // .NET keeps its own copy of the environment on Unix; native libraries read libc's (glibc, as libtorch needs).
+    [LibraryImport("libc.so.6", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int SetNativeEnvironment(string name, string value, int overwrite);
 
-    [LibraryImport("libc", EntryPoint = "getenv", StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc.so.6", EntryPoint = "getenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr GetNativeEnvironment(string name);
 
     /// <summary>The device runs train on when none is given: CUDA when this process was set up for a GPU, else CPU.</summary>
@@ -62,7 +83,7 @@ public static partial class TorchRuntime
             // has (Power's transformer on 2 cores: 17 steps/s before the call, 10 after set_num_threads(2), 11 at 1).
             // The call remains for a process in which torch was loaded before this method ran.
             if (threads > 0 && OperatingSystem.IsLinux())
-                _ = SetNativeEnvironment("OMP_NUM_THREADS", threads.ToString(CultureInfo.InvariantCulture), overwrite: 1);
+                TrySetNative("OMP_NUM_THREADS", threads.ToString(CultureInfo.InvariantCulture), overwrite: true);
             torch.InitializeDeviceType(useGpu ? DeviceType.CUDA : DeviceType.CPU);
             if (threads > 0 && torch.get_num_threads() != threads) torch.set_num_threads(threads);
             _onGpu = useGpu;
