@@ -17,21 +17,22 @@ public sealed class BareTrainingLoop : IDisposable
     // RunTrainer's purpose tag for the initialisation stream, so both paths start from the same weights.
     private const long InitPurpose = 1;
 
-    private readonly RunConfig _config;
     private readonly TaskData _data;
+    private readonly Tensor? _targets;
     private readonly GrokModel _model;
     private readonly AdamW _optimizer;
     private readonly EpochBatches _batches;
 
     private BareTrainingLoop(RunConfig config)
     {
-        _config = config;
         _data = TaskDataFactory.Build(config.Task, config.Seed);
-        _model = ModelFactory.Build(config.Model, _data, _data.Classes);
+        // The same targets, output width and parameter groups as RunTrainer; only the per-step extras are left out.
+        if (config.Task.Loss == "mse")
+            _targets = RegressionTargets.For(_data.Classes, config.Task.TargetDim, config.Seed, ScalarType.Float32);
+        _model = ModelFactory.Build(config.Model, _data, (int)(_targets?.shape[1] ?? _data.Classes));
         using (var generator = new Generator(SplitMix64.Mix(config.Seed, InitPurpose)))
             _model.Initialise(generator, config.Model.InitScale);
-        var opt = config.Optimizer;
-        _optimizer = new AdamW(opt, [new ParameterGroup(_model.parameters().ToList(), opt.Lr, opt.WeightDecay)]);
+        _optimizer = new AdamW(config.Optimizer, ParameterGroup.Split(_model, config.Optimizer));
         long batch = config.Training.BatchSize <= 0 ? _data.TrainCount : Math.Min(config.Training.BatchSize, _data.TrainCount);
         _batches = new EpochBatches(_data.TrainInputs, _data.TrainLabels, batch, config.Seed);
         _model.train();
@@ -71,9 +72,9 @@ public sealed class BareTrainingLoop : IDisposable
     {
         var (inputs, labels) = _batches.Next();
         var logits = _model.forward(inputs);
-        var loss = _config.Task.Loss == "mse"
-            ? nn.functional.mse_loss(logits, nn.functional.one_hot(labels, _data.Classes).to_type(logits.dtype))
-            : nn.functional.cross_entropy(logits, labels);
+        var loss = _targets is null
+            ? nn.functional.cross_entropy(logits, labels)
+            : nn.functional.mse_loss(logits, _targets.index_select(0, labels));
         _optimizer.ZeroGrad();
         loss.backward();
         _optimizer.Step();
@@ -83,6 +84,7 @@ public sealed class BareTrainingLoop : IDisposable
     public void Dispose()
     {
         _optimizer.Dispose();
+        _targets?.Dispose();
         _model.Dispose();
         _data.Dispose();
     }

@@ -1,7 +1,7 @@
 namespace Grokking.Bench;
 
 /// <summary>One matrix product of a training step: Batch independent [M, K] × [K, N] products.</summary>
-public sealed record GemmShape(string Name, int M, int K, int N, int Batch = 1)
+public sealed record GemmShape(int M, int K, int N, int Batch = 1)
 {
     public double Flops => 2.0 * Batch * M * K * N;
 
@@ -9,10 +9,10 @@ public sealed record GemmShape(string Name, int M, int K, int N, int Batch = 1)
     /// A Linear layer y = x Wᵀ on M rows, K inputs, N outputs, as a training step computes it: the forward product,
     /// and backward the input gradient dY·W ([M, N] × [N, K]) and the weight gradient dYᵀ·X ([N, M] × [M, K]).
     /// </summary>
-    public static IEnumerable<GemmShape> LinearTraining(string name, int m, int k, int n, int batch = 1) =>
+    public static IEnumerable<GemmShape> LinearTraining(int m, int k, int n, int batch = 1) =>
     [
-        new($"{name} forward", m, k, n, batch),
-        new($"{name} grad input", m, n, k, batch),
-        new($"{name} grad weight", n, m, k, batch),
+        new(m, k, n, batch),
+        new(m, n, k, batch),
+        new(n, m, k, batch),
     ];
 }

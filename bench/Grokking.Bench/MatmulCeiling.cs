@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using static TorchSharp.torch;
 
 namespace Grokking.Bench;
@@ -12,6 +11,7 @@ namespace Grokking.Bench;
 public static class MatmulCeiling
 {
     private const int WarmupRepetitions = 5;
+    private const int MinRepetitions = 10;
 
     /// <summary>GFLOP/s of the best repetition of all <paramref name="shapes"/> in sequence.</summary>
     public static double Gflops(IReadOnlyList<GemmShape> shapes, double seconds)
@@ -21,18 +21,7 @@ public static class MatmulCeiling
         var operands = shapes.Select(s => s.Batch == 1
             ? (rand(s.M, s.K, generator: generator), rand(s.K, s.N, generator: generator))
             : (rand(s.Batch, s.M, s.K, generator: generator), rand(s.Batch, s.K, s.N, generator: generator))).ToList();
-        for (int i = 0; i < WarmupRepetitions; i++) MultiplyAll(operands);
-
-        double best = double.MaxValue;
-        var budget = Stopwatch.StartNew();
-        int repetitions = 0;
-        while (repetitions < 10 || budget.Elapsed.TotalSeconds < seconds)
-        {
-            long start = Stopwatch.GetTimestamp();
-            MultiplyAll(operands);
-            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
-            repetitions++;
-        }
+        double best = Repetitions.Time(() => MultiplyAll(operands), WarmupRepetitions, MinRepetitions, seconds)[0];
         return shapes.Sum(s => s.Flops) / best / 1e9;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using static TorchSharp.torch;
 
 namespace Grokking.Bench;
@@ -22,17 +21,7 @@ public static class MatmulPeak
         using var generator = new Generator(42);
         var a = rand(n, n, generator: generator);
         var b = rand(n, n, generator: generator);
-        for (int i = 0; i < WarmupRepetitions; i++) Multiply(a, b);
-
-        var seconds = new List<double>();
-        var budget = Stopwatch.StartNew();
-        while (seconds.Count < MinRepetitions || budget.Elapsed.TotalSeconds < secondsPerSize)
-        {
-            long start = Stopwatch.GetTimestamp();
-            Multiply(a, b);
-            seconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
-        }
-        seconds.Sort();
+        var seconds = Repetitions.Time(() => Multiply(a, b), WarmupRepetitions, MinRepetitions, secondsPerSize);
         double flops = MatmulSample.Flops(n);
         return new MatmulSample(n, seconds.Count, flops / seconds[0] / 1e9, flops / seconds[seconds.Count / 2] / 1e9);
     }

@@ -11,26 +11,26 @@ public static class WorkloadCatalog
     /// <summary>Power et al.'s transformer on x op y = mod 97 (the operation does not change the cost).</summary>
     public static Workload PowerTransformer(int steps)
     {
-        const int length = 4, width = 128, ffn = 512, layers = 2, classes = 97;
+        const int length = 4, width = 128, ffn = 512, layers = 2, classes = 97, batch = 512, heads = 4;
         string Spec(Cadence cadence) => $$"""
             name: bench-transformer
             seed: 0
             task: { kind: modular, operation: "x+y", modulus: 97, train_fraction: 0.5, layout: power, loss: ce }
-            model: { kind: transformer, depth: {{layers}}, width: {{width}}, heads: 4, ffn_width: {{ffn}}, layer_norm: true }
+            model: { kind: transformer, depth: {{layers}}, width: {{width}}, heads: {{heads}}, ffn_width: {{ffn}}, layer_norm: true }
             optimizer: { name: adamw, lr: 1e-3, weight_decay: 1.0, warmup_steps: 10 }
-            training: { steps: {{steps}}, batch_size: 512, {{cadence.SpecFields}} }
+            training: { steps: {{steps}}, batch_size: {{batch}}, {{cadence.SpecFields}} }
             """;
-        const int batch = 512, heads = 4, tokens = batch * length, headWidth = width / heads;
+        const int tokens = batch * length, headWidth = width / heads;
         GemmShape[] layer =
         [
-            .. GemmShape.LinearTraining("qkv", tokens, width, 3 * width),
-            .. GemmShape.LinearTraining("scores", length, headWidth, length, batch * heads),
-            .. GemmShape.LinearTraining("attention x values", length, length, headWidth, batch * heads),
-            .. GemmShape.LinearTraining("output projection", tokens, width, width),
-            .. GemmShape.LinearTraining("ffn in", tokens, width, ffn),
-            .. GemmShape.LinearTraining("ffn out", tokens, ffn, width),
+            .. GemmShape.LinearTraining(tokens, width, 3 * width),                  // qkv
+            .. GemmShape.LinearTraining(length, headWidth, length, batch * heads),  // attention scores
+            .. GemmShape.LinearTraining(length, length, headWidth, batch * heads),  // scores x values
+            .. GemmShape.LinearTraining(tokens, width, width),                      // output projection
+            .. GemmShape.LinearTraining(tokens, width, ffn),                        // feed-forward in
+            .. GemmShape.LinearTraining(tokens, ffn, width),                        // feed-forward out
         ];
-        GemmShape[] gemms = [.. Enumerable.Repeat(layer, layers).SelectMany(l => l), .. GemmShape.LinearTraining("unembed", batch, width, classes)];
+        GemmShape[] gemms = [.. Enumerable.Repeat(layer, layers).SelectMany(l => l), .. GemmShape.LinearTraining(batch, width, classes)];
         return Build("transformer", steps, Spec, TrainingFlops.TransformerForward(length, width, ffn, layers, classes), gemms,
             $"per layer 2·L·W·3W + 2·L·L·W + 2·L·L·W + 2·L·W·W + 2·L·W·F·2, × {layers} layers, + 2·W·classes "
             + $"(L={length}, W={width}, F={ffn}, classes={classes})");
@@ -39,17 +39,17 @@ public static class WorkloadCatalog
     /// <summary>Omnigrok's image MLP: 4 Linear layers of width 400 on Fashion-MNIST, MSE on one-hot targets.</summary>
     public static Workload ImageMlp(int steps)
     {
-        const int inputs = 784, width = 400, classes = 10, depth = 4;
+        const int inputs = 784, width = 400, classes = 10, depth = 4, batch = 200;
         string Spec(Cadence cadence) => $$"""
             name: bench-image-mlp
             seed: 0
             task: { kind: image, data_dir: {{FashionMnistFolder}}, train_size: 1000, loss: mse }
             model: { kind: mlp, depth: {{depth}}, width: {{width}}, init_scale: 8.0 }
             optimizer: { name: adamw, lr: 1e-3, weight_decay: 0.01, warmup_steps: 10 }
-            training: { steps: {{steps}}, batch_size: 200, {{cadence.SpecFields}} }
+            training: { steps: {{steps}}, batch_size: {{batch}}, {{cadence.SpecFields}} }
             """;
         (int In, int Out)[] shapes = [(inputs, width), (width, width), (width, width), (width, classes)];
-        var gemms = shapes.SelectMany((s, i) => GemmShape.LinearTraining($"linear{i}", 200, s.In, s.Out)).ToList();
+        var gemms = shapes.SelectMany(s => GemmShape.LinearTraining(batch, s.In, s.Out)).ToList();
         return Build("image MLP", steps, Spec, TrainingFlops.MlpForward(shapes), gemms,
             "2 · Σ in·out over Linear layers " + string.Join(" + ", shapes.Select(s => $"{s.In}·{s.Out}")));
     }

@@ -16,7 +16,7 @@ public sealed record ParameterGroup(IReadOnlyList<Parameter> Parameters, double 
         bool separate = optimizer.EmbeddingLr is not null || optimizer.EmbeddingWeightDecay is not null;
         var names = separate ? model.EmbeddingParameterNames : new HashSet<string>();
         var named = model.named_parameters().ToList();
-        var missing = names.Where(n => named.All(p => p.name != n)).ToList();
+        var missing = names.Except(named.Select(p => p.name)).ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException(
                 $"{model.GetType().Name} names embedding parameters it does not have: {string.Join(", ", missing)}.");

@@ -25,7 +25,8 @@ public sealed class RunTrainer : IRunTrainer
     private readonly Device _device;
     private readonly TaskData _data;
     private readonly Tensor _trainInputs, _trainLabels, _valInputs, _valLabels, _probe;
-    // MSE only: each class's target row [classes, outputs] and half its squared norm, for nearest-target prediction.
+    // MSE only: each class's target row [classes, outputs]; for random targets also half their squared norms, for
+    // nearest-target prediction (with one-hot targets the nearest is the largest output).
     private readonly Tensor? _targets, _targetHalfNorms;
     private readonly GrokModel _model;
     private readonly AdamW _optimizer;
@@ -56,8 +57,11 @@ public sealed class RunTrainer : IRunTrainer
         if (config.Task.Loss == "mse")
         {
             _targets = RegressionTargets.For(_data.Classes, config.Task.TargetDim, config.Seed, dtype).to(_device);
-            using var half = 0.5.ToScalar(); // held until the op returned (see Scalars)
-            _targetHalfNorms = _targets.mul(_targets).sum(1).mul_(half);
+            if (config.Task.TargetDim > 0)
+            {
+                using var half = 0.5.ToScalar(); // held until the op returned (see Scalars)
+                _targetHalfNorms = _targets.mul(_targets).sum(1).mul_(half);
+            }
         }
         _model = ModelFactory.Build(config.Model, _data, outputs: (int)(_targets?.shape[1] ?? _data.Classes));
         _model.to(dtype);
@@ -175,10 +179,10 @@ public sealed class RunTrainer : IRunTrainer
         ? nn.functional.cross_entropy(outputs, labels)
         : nn.functional.mse_loss(outputs, _targets.index_select(0, labels));
 
-    /// <summary>The predicted class: the largest logit, or for MSE the nearest target (the largest o.t - |t|^2/2).</summary>
-    private Tensor Predict(Tensor outputs) => _targets is null || _config.Task.TargetDim == 0
+    /// <summary>The predicted class: the largest output, or for random targets the nearest (the largest o.t - |t|^2/2).</summary>
+    private Tensor Predict(Tensor outputs) => _targetHalfNorms is null
         ? outputs.argmax(1)
-        : outputs.matmul(_targets.t()).sub_(_targetHalfNorms!).argmax(1);
+        : outputs.matmul(_targets!.t()).sub_(_targetHalfNorms).argmax(1);
 
     private (double Loss, double Accuracy) Evaluate(Tensor inputs, Tensor labels)
     {

@@ -17,7 +17,7 @@ public static class ToyAdditionTask
             inputs[k, 1] = pairs[k].J;
             labels[k] = pairs[k].I + pairs[k].J;
         }
-        var (train, val) = TaskData.Split(pairs.Count, TaskData.TrainCountFor(pairs.Count, task.TrainFraction), seed);
+        var (train, val) = Split(pairs.Count, task, seed);
         return new TaskData(TaskData.Rows(inputs, train), TaskData.Pick(labels, train), TaskData.Rows(inputs, val),
             TaskData.Pick(labels, val), classes: 2 * p - 1, vocabulary: p, numberTokens: p, hasArithmeticTokens: true);
     }
@@ -32,7 +32,7 @@ public static class ToyAdditionTask
     {
         int p = task.Modulus;
         var pairs = Pairs(p);
-        var (train, val) = TaskData.Split(pairs.Count, TaskData.TrainCountFor(pairs.Count, task.TrainFraction), seed);
+        var (train, val) = Split(pairs.Count, task, seed);
         var basis = new RowSpace(p);
         for (int a = 0; a < train.Length; a++)
             for (int b = a + 1; b < train.Length; b++)
@@ -51,6 +51,10 @@ public static class ToyAdditionTask
                 pairs.Add((i, j));
         return pairs;
     }
+
+    /// <summary>The seeded train/validation split of the pairs, the same for training and for the ideal accuracy.</summary>
+    private static (long[] Train, long[] Val) Split(int count, TaskConfig task, long seed) =>
+        TaskData.Split(count, TaskData.TrainCountFor(count, task.TrainFraction), seed);
 
     private static int Sum((int I, int J) pair) => pair.I + pair.J;
 
