@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grokking.Training.Config;
 using Grokking.Training.Models;
 using Grokking.Training.Optimization;
+using Grokking.Training.Runs;
 using Grokking.Training.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -72,9 +73,7 @@ public sealed class BareTrainingLoop : IDisposable
     {
         var (inputs, labels) = _batches.Next();
         var logits = _model.forward(inputs);
-        var loss = _targets is null
-            ? nn.functional.cross_entropy(logits, labels)
-            : nn.functional.mse_loss(logits, _targets.index_select(0, labels));
+        var loss = TrainingLoss.Of(logits, labels, _targets);
         _optimizer.ZeroGrad();
         loss.backward();
         _optimizer.Step();

@@ -175,9 +175,7 @@ public sealed class RunTrainer : IRunTrainer
         return (_trainInputs.index_select(0, index), _trainLabels.index_select(0, index));
     }
 
-    private Tensor Loss(Tensor outputs, Tensor labels) => _targets is null
-        ? nn.functional.cross_entropy(outputs, labels)
-        : nn.functional.mse_loss(outputs, _targets.index_select(0, labels));
+    private Tensor Loss(Tensor outputs, Tensor labels) => TrainingLoss.Of(outputs, labels, _targets);
 
     /// <summary>The predicted class: the largest output, or for random targets the nearest (the largest o.t - |t|^2/2).</summary>
     private Tensor Predict(Tensor outputs) => _targetHalfNorms is null
