@@ -121,7 +121,7 @@ public sealed class BenchReport(TextWriter output)
         {
             double evaluation = r.Workload.EvaluationShare(r.Workload.Machinery);
             Line($"    {r.Workload.Name}: the two evaluations ≈ {evaluation:+0.0%}, metric rows, segments and checkpoints ≈ "
-                + $"{r.MachineryOverhead - evaluation:+0.0%;-0.0%}");
+                + $"{SignedPercent.Format(r.MachineryOverhead - evaluation)}");
         }
     }
 
@@ -132,8 +132,8 @@ public sealed class BenchReport(TextWriter output)
         foreach (var r in results)
         {
             table.Add(r.Workload.Name, r.Workload.Steps.ToString(CultureInfo.InvariantCulture), Seconds(r.Realistic),
-                r.BestBare.TotalSeconds.ToString("F2"), r.BestRealistic.TotalSeconds.ToString("F2"), r.RealisticOverhead.ToString("+0.0%;-0.0%"),
-                r.MeasurementShare.ToString("+0.0%;-0.0%"), r.Workload.EvaluationShare(r.Workload.Realistic).ToString("0.0%"));
+                r.BestBare.TotalSeconds.ToString("F2"), r.BestRealistic.TotalSeconds.ToString("F2"), SignedPercent.Format(r.RealisticOverhead),
+                SignedPercent.Format(r.MeasurementShare), r.Workload.EvaluationShare(r.Workload.Realistic).ToString("0.0%"));
         }
         table.WriteTo(output);
         Line("  no target: the full evaluations of the whole train and validation sets are measurements the spec asks for,");
@@ -160,7 +160,7 @@ public sealed class BenchReport(TextWriter output)
         Line($"Benchmark wall-clock duration: {duration.TotalSeconds:F1} s");
     }
 
-    private static string Percentages(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("+0.0%;-0.0%")));
+    private static string Percentages(IEnumerable<double> values) => string.Join(", ", values.Select(SignedPercent.Format));
 
     private static string Seconds(IEnumerable<TimeSpan> times) => string.Join(" ", times.Select(t => t.TotalSeconds.ToString("F2")));
 }

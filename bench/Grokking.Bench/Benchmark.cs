@@ -37,7 +37,7 @@ public static class Benchmark
         var throughputTargets = results.Select(r => Target.PeakFraction($"{r.Workload.Name}: fraction of matmul peak", r.BareGflops / peak)).ToList();
         var overheadTargets = results.Select(r => Target.Overhead($"{r.Workload.Name}: machinery overhead (b)", r.MachineryOverhead)).ToList();
         var information = results.Select(r => ($"{r.Workload.Name}: overhead at the realistic cadence (c)",
-            r.RealisticOverhead.ToString("+0.0%;-0.0%")))
+            SignedPercent.Format(r.RealisticOverhead)))
             .Concat(workloads.Select((w, i) => ($"{w.Name}: its matrix products alone, fraction of peak", (ceilings[i] / peak).ToString("F2"))))
             .ToList();
         report.Throughput(results, peak, throughputTargets);

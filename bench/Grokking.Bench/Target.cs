@@ -16,5 +16,5 @@ public sealed record Target(string Figure, double Value, double Threshold, bool 
 
     /// <summary>A relative overhead that must not exceed <paramref name="threshold"/>.</summary>
     public static Target Overhead(string figure, double value, double threshold = 0.05) =>
-        new(figure, value, threshold, AtLeast: false, v => v.ToString("+0.0%;-0.0%"));
+        new(figure, value, threshold, AtLeast: false, SignedPercent.Format);
 }

@@ -14,20 +14,33 @@ public static partial class TorchRuntime
     private static bool _onGpu;
 
     /// <summary>
-    /// libtorch's OpenMP threads (GNU libgomp) busy-wait between parallel regions by default. Where another
-    /// process wants the same cores (two sweeps, a sweep and a <c>grokking train</c>, a silo beside other pods)
-    /// the spinning threads take the CPU from it: a 300-step run of examples/quick.yaml took 41-53 s instead of 3-4 s
-    /// next to a 2-slot sweep on 2 cores. Passive waiting cost nothing on a quiet machine either (README,
-    /// Benchmarks). libgomp reads the variable from the native environment once, when it loads, so this runs
-    /// before anything here touches torch; a value the user set wins.
+    /// How long libtorch's OpenMP threads (GNU libgomp) spin at the end of a parallel region before they sleep, in
+    /// spin iterations (libgomp counts about 100 per microsecond): about 10 microseconds.
+    /// </summary>
+    /// <remarks>
+    /// libgomp's default spins for about 3 ms. Where another process wants the same cores (two sweeps, a sweep and a
+    /// <c>grokking train</c>, a silo beside other pods) the spinning threads take the CPU from it: a 300-step run of
+    /// examples/quick.yaml took 41-53 s instead of 3-4 s next to a 2-slot sweep on 2 cores. Not spinning at all
+    /// (OMP_WAIT_POLICY=PASSIVE) puts every thread to sleep between the hundreds of small kernels of a training step
+    /// and wakes it again for the next: on the 2-core benchmark machine of 2026-11-30 that cost the image MLP half its
+    /// speed alone (55-71 steps/s against 96-120 at this setting) and bought nothing with two runs side by side
+    /// (each 55-85 steps/s passive, 75-92 at this setting); 10,000 spins was faster alone and twice as slow side by
+    /// side. README, Benchmarks, has the figures.
+    /// </remarks>
+    public const int OpenMpSpinCount = 1000;
+
+    /// <summary>
+    /// Sets <see cref="OpenMpSpinCount"/> (GOMP_SPINCOUNT) in the native environment. libgomp reads it once, when it
+    /// loads, so this runs before anything here touches torch; a wait policy or spin count the user set wins.
     /// </summary>
     static TorchRuntime()
     {
         if (!OperatingSystem.IsLinux()) return;
         if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null) return;
         if (Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is not null) return;
-        Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", "PASSIVE"); // the managed view, for anyone who reads it
-        TrySetNative("OMP_WAIT_POLICY", "PASSIVE", overwrite: false);
+        var count = OpenMpSpinCount.ToString(CultureInfo.InvariantCulture);
+        Environment.SetEnvironmentVariable("GOMP_SPINCOUNT", count); // the managed view, for anyone who reads it
+        TrySetNative("GOMP_SPINCOUNT", count, overwrite: false);
     }
 
     // A C library without setenv (none that TorchSharp runs on) costs speed, never the process: torch then keeps
@@ -43,23 +56,20 @@ public static partial class TorchRuntime
         }
     }
 
-    /// <summary>OMP_WAIT_POLICY as native libraries see it (null where unset or not on Linux).</summary>
-    public static string? NativeWaitPolicy
+    /// <summary>An environment variable as native libraries see it (null where unset or not on Linux).</summary>
+    public static string? NativeEnvironment(string name)
     {
-        get
+        if (!OperatingSystem.IsLinux()) return null;
+        IntPtr value;
+        try
         {
-            if (!OperatingSystem.IsLinux()) return null;
-            IntPtr value;
-            try
-            {
-                value = GetNativeEnvironment("OMP_WAIT_POLICY");
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-                return null;
-            }
-            return value == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(value);
+            value = GetNativeEnvironment(name);
         }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+        return value == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(value);
     }
 
     // .NET keeps its own copy of the environment on Unix; native libraries read libc's (glibc, as libtorch needs).

@@ -49,6 +49,33 @@ public class AdamWTests
         Assert.Equal(-1.0 * (1 - 0.005) + 0.01, p[1].ToDouble(), 6);
     }
 
+    [Fact]
+    public void Several_steps_with_changing_gradients_match_a_textbook_adamw()
+    {
+        // The optimizer folds the bias corrections into its step size and epsilon and updates the first moment
+        // with lerp; a scalar transcription of Loshchilov & Hutter's algorithm must agree after moments build up.
+        var config = new OptimizerConfig { Lr = 0.02, WeightDecay = 0.3, Beta1 = 0.9, Beta2 = 0.98, Eps = 1e-3, WarmupSteps = 3 };
+        using var adam = Build(config, out var p);
+        double[] expected = [2.0, -1.0], m = [0, 0], v = [0, 0];
+        for (int t = 1; t <= 6; t++)
+        {
+            double[] g = [0.3 * Math.Sin(t), -0.05 * t];
+            p.grad = tensor(g);
+            adam.Step();
+            double lr = config.Lr * Math.Min(1.0, t / 3.0);
+            for (int i = 0; i < 2; i++)
+            {
+                expected[i] *= 1 - lr * config.WeightDecay;
+                m[i] = config.Beta1 * m[i] + (1 - config.Beta1) * g[i];
+                v[i] = config.Beta2 * v[i] + (1 - config.Beta2) * g[i] * g[i];
+                double mHat = m[i] / (1 - Math.Pow(config.Beta1, t)), vHat = v[i] / (1 - Math.Pow(config.Beta2, t));
+                expected[i] -= lr * mHat / (Math.Sqrt(vHat) + config.Eps);
+            }
+            Assert.Equal(expected[0], p[0].ToDouble(), 12);
+            Assert.Equal(expected[1], p[1].ToDouble(), 12);
+        }
+    }
+
     private static AdamW Build(OptimizerConfig config, out Parameter parameter)
     {
         parameter = new Parameter(tensor(new[] { 2.0, -1.0 }));

@@ -69,16 +69,18 @@ public sealed class AdamW : IDisposable
                 p.mul_(shrink);
                 if (group.Anchor is { } anchor) p.add_(anchor, pull);
             }
-            using var beta1 = b1.ToScalar();
-            using var oneMinusBeta1 = (1 - b1).ToScalar();
+            // m ← β₁m + (1-β₁)g as one lerp; v ← β₂v + (1-β₂)g²; then p ← p - lr·m̂/(√v̂ + ε) with the bias
+            // corrections folded into the step size and ε: p - (lr·c₂/c₁)·m/(√v + ε·c₂), c₁ = 1-β₁ᵗ, c₂ = √(1-β₂ᵗ).
+            // Each op is a pass over the whole group, and for models of a few hundred thousand parameters these
+            // passes, not arithmetic, are the optimizer's cost.
+            using var oneMinusBeta1 = tensor(1 - b1, dtype: p.dtype, device: p.device); // lerp_ takes its weight as a tensor
             using var beta2 = b2.ToScalar();
             using var oneMinusBeta2 = (1 - b2).ToScalar();
-            using var bias2 = correction2.ToScalar();
-            using var eps = _config.Eps.ToScalar();
-            using var stepSize = (-lr / correction1).ToScalar();
-            group.FirstMoment.mul_(beta1).add_(grad, oneMinusBeta1);
+            using var scaledEps = (_config.Eps * correction2).ToScalar();
+            using var stepSize = (-lr * correction2 / correction1).ToScalar();
+            group.FirstMoment.lerp_(grad, oneMinusBeta1);
             group.SecondMoment.mul_(beta2).addcmul_(grad, grad, oneMinusBeta2);
-            var denominator = group.SecondMoment.sqrt().div_(bias2).add_(eps, Scalars.One);
+            var denominator = group.SecondMoment.sqrt().add_(scaledEps, Scalars.One);
             p.addcdiv_(group.FirstMoment, denominator, stepSize);
         }
     }
