@@ -11,19 +11,18 @@ public static class TrainingFlops
     public const int TrainingFactor = 3;
 
     /// <summary>
-    /// Forward matmul FLOPs of one example through the decoder-only transformer with L tokens, width W, FFN width F:
-    /// per layer QKV 2·L·W·3W + scores 2·L·L·W + attention·V 2·L·L·W + output projection 2·L·W·W + FFN 2·L·W·F·2;
-    /// the unembedding 2·W·classes is applied at the last position only.
+    /// Forward matmul FLOPs of one example through the decoder-only transformer with L tokens, width W, FFN width F,
+    /// as TransformerModel computes it: every layer but the last at every position, QKV 2·L·W·3W + scores 2·L·L·W +
+    /// attention·V 2·L·L·W + output projection 2·L·W·W + FFN 2·L·W·F·2; the last layer keys and values at every
+    /// position 2·L·W·2W, and the rest for the last position only: query 2·W·W + scores 2·L·W + attention·V 2·L·W +
+    /// output projection 2·W·W + FFN 2·W·F·2; the unembedding 2·W·classes.
     /// </summary>
     public static double TransformerForward(int length, int width, int ffnWidth, int layers, int classes)
     {
         double l = length, w = width, f = ffnWidth;
-        double qkv = 2 * l * w * 3 * w;
-        double scores = 2 * l * l * w;
-        double attendValues = 2 * l * l * w;
-        double outputProjection = 2 * l * w * w;
-        double feedForward = 2 * l * w * f * 2;
-        return layers * (qkv + scores + attendValues + outputProjection + feedForward) + 2 * w * classes;
+        double everyPosition = 2 * l * w * 3 * w + 2 * l * l * w + 2 * l * l * w + 2 * l * w * w + 2 * l * w * f * 2;
+        double lastLayer = 2 * l * w * 2 * w + 2 * w * w + 2 * l * w + 2 * l * w + 2 * w * w + 2 * w * f * 2;
+        return (layers - 1) * everyPosition + lastLayer + 2 * w * classes;
     }
 
     /// <summary>Forward matmul FLOPs of one example through Linear layers of the given (in, out) sizes: 2 · Σ in·out.</summary>

@@ -21,7 +21,7 @@ public static class WorkloadCatalog
             training: { steps: {{steps}}, batch_size: {{batch}}, {{cadence.SpecFields}} }
             """;
         const int tokens = batch * length, headWidth = width / heads;
-        GemmShape[] layer =
+        GemmShape[] everyPosition =
         [
             .. GemmShape.LinearTraining(tokens, width, 3 * width),                  // qkv
             .. GemmShape.LinearTraining(length, headWidth, length, batch * heads),  // attention scores
@@ -30,9 +30,25 @@ public static class WorkloadCatalog
             .. GemmShape.LinearTraining(tokens, width, ffn),                        // feed-forward in
             .. GemmShape.LinearTraining(tokens, ffn, width),                        // feed-forward out
         ];
-        GemmShape[] gemms = [.. Enumerable.Repeat(layer, layers).SelectMany(l => l), .. GemmShape.LinearTraining(batch, width, classes)];
+        // The last layer computes only what the prediction at the last position needs (TransformerModel).
+        GemmShape[] lastLayer =
+        [
+            .. GemmShape.LinearTraining(tokens, width, 2 * width),                  // keys and values
+            .. GemmShape.LinearTraining(batch, width, width),                       // query of the last position
+            .. GemmShape.LinearTraining(1, headWidth, length, batch * heads),       // its attention scores
+            .. GemmShape.LinearTraining(1, length, headWidth, batch * heads),       // scores x values
+            .. GemmShape.LinearTraining(batch, width, width),                       // output projection
+            .. GemmShape.LinearTraining(batch, width, ffn),                         // feed-forward in
+            .. GemmShape.LinearTraining(batch, ffn, width),                         // feed-forward out
+        ];
+        GemmShape[] gemms =
+        [
+            .. Enumerable.Repeat(everyPosition, layers - 1).SelectMany(l => l), .. lastLayer,
+            .. GemmShape.LinearTraining(batch, width, classes),
+        ];
         return Build("transformer", steps, Spec, TrainingFlops.TransformerForward(length, width, ffn, layers, classes), gemms,
-            $"per layer 2·L·W·3W + 2·L·L·W + 2·L·L·W + 2·L·W·W + 2·L·W·F·2, × {layers} layers, + 2·W·classes "
+            $"(layers − 1) × (2·L·W·3W + 2·L·L·W + 2·L·L·W + 2·L·W·W + 2·L·W·F·2) + last layer at the last position "
+            + $"(2·L·W·2W + 2·W·W + 2·L·W + 2·L·W + 2·W·W + 2·W·F·2) + 2·W·classes, {layers} layers "
             + $"(L={length}, W={width}, F={ffn}, classes={classes})");
     }
 

@@ -40,7 +40,24 @@ public sealed class TransformerBlock : nn.Module
         return output.forward(attended.transpose(1, 2).reshape(n, length, width));
     }
 
-    /// <summary>The feed-forward output and its hidden pre-activations [N, L, F].</summary>
+    /// <summary>
+    /// Attention of the last position only, the output of the last block that the model uses: its query attends to
+    /// every position (all are earlier or equal, so no mask). Keys and values still come from every position. [N, W]
+    /// </summary>
+    public Tensor AttendFromLast(Tensor h)
+    {
+        var x = attnNorm?.forward(h) ?? h;
+        long n = x.shape[0], length = x.shape[1], width = x.shape[2];
+        // The fused projection's rows are [query; key; value], so its slices are the three separate projections.
+        var query = nn.functional.linear(x.select(1, -1), qkv.weight!.narrow(0, 0, width), qkv.bias!.narrow(0, 0, width))
+            .view(n, _heads, 1, width / _heads);
+        var keyValue = nn.functional.linear(x, qkv.weight!.narrow(0, width, 2 * width), qkv.bias!.narrow(0, width, 2 * width))
+            .view(n, length, 2, _heads, width / _heads).permute(2, 0, 3, 1, 4);
+        var attended = nn.functional.scaled_dot_product_attention(query, keyValue[0], keyValue[1]);
+        return output.forward(attended.reshape(n, width));
+    }
+
+    /// <summary>The feed-forward output and its hidden pre-activations ([N, L, F], or [N, F] for one position).</summary>
     public (Tensor Output, Tensor Hidden) FeedForward(Tensor h)
     {
         var x = ffnNorm?.forward(h) ?? h;
