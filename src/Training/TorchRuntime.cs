@@ -36,12 +36,40 @@ public static partial class TorchRuntime
     static TorchRuntime()
     {
         if (!OperatingSystem.IsLinux()) return;
+        KeepFreedNativeMemory();
         if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null) return;
         if (Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is not null) return;
         var count = OpenMpSpinCount.ToString(CultureInfo.InvariantCulture);
         Environment.SetEnvironmentVariable("GOMP_SPINCOUNT", count); // the managed view, for anyone who reads it
         TrySetNative("GOMP_SPINCOUNT", count, overwrite: false);
     }
+
+    /// <summary>
+    /// Every training step allocates and frees the same activation and gradient tensors. By default glibc gives large
+    /// freed blocks back to the kernel (munmap, or trimming its heaps), so the next step faults the same pages in again,
+    /// zero-filled. Serving blocks up to 32 MiB (glibc's largest heap allocation) from the heap and never trimming it
+    /// keeps the memory mapped: for the image MLP's bare loop on a thread of its own, as the engine trains, about 25%
+    /// more steps/s (README, Benchmarks). A process keeps the native memory of its peak in exchange. Settings the
+    /// user made through glibc's own variables win.
+    /// </summary>
+    private static void KeepFreedNativeMemory()
+    {
+        if (Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is not null
+            || Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is not null
+            || Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null) return;
+        const int TrimThreshold = -1, MmapThreshold = -3; // mallopt parameters, malloc.h
+        try
+        {
+            _ = SetMallocOption(TrimThreshold, int.MaxValue);
+            _ = SetMallocOption(MmapThreshold, MaxHeapBlock);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+        }
+    }
+
+    /// <summary>The largest block glibc serves from a heap (HEAP_MAX_SIZE / 2 on 64-bit).</summary>
+    public const int MaxHeapBlock = 32 << 20;
 
     // A C library without setenv (none that TorchSharp runs on) costs speed, never the process: torch then keeps
     // OpenMP's own defaults.
@@ -75,6 +103,9 @@ public static partial class TorchRuntime
     // .NET keeps its own copy of the environment on Unix; native libraries read libc's (glibc, as libtorch needs).
     [LibraryImport("libc.so.6", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int SetNativeEnvironment(string name, string value, int overwrite);
+
+    [LibraryImport("libc.so.6", EntryPoint = "mallopt")]
+    private static partial int SetMallocOption(int parameter, int value);
 
     [LibraryImport("libc.so.6", EntryPoint = "getenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr GetNativeEnvironment(string name);
