@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using Grokking.Training.Config;
 using Grokking.Training.Models;
 using Grokking.Training.Optimization;
@@ -39,8 +40,33 @@ public sealed class BareTrainingLoop : IDisposable
         _model.train();
     }
 
-    /// <summary>Builds everything from <paramref name="config"/> and trains <paramref name="steps"/> steps, timing both parts.</summary>
+    /// <summary>
+    /// Builds everything from <paramref name="config"/> and trains <paramref name="steps"/> steps, timing both parts,
+    /// on a thread of its own as RunExecutor trains: the thread matters (glibc gives each thread its own malloc arena),
+    /// so the reference differs from the executor only in the machinery.
+    /// </summary>
     public static BareTiming Time(RunConfig config, int steps)
+    {
+        BareTiming? timing = null;
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                timing = TimeHere(config, steps);
+            }
+            catch (Exception e)
+            {
+                failure = ExceptionDispatchInfo.Capture(e);
+            }
+        }) { Name = "bare training loop" };
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return timing!;
+    }
+
+    private static BareTiming TimeHere(RunConfig config, int steps)
     {
         var clock = Stopwatch.StartNew();
         using var loop = new BareTrainingLoop(config);

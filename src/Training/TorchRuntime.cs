@@ -48,7 +48,7 @@ public static partial class TorchRuntime
     /// Every training step allocates and frees the same activation and gradient tensors. By default glibc gives large
     /// freed blocks back to the kernel (munmap, or trimming its heaps), so the next step faults the same pages in again,
     /// zero-filled. Serving blocks up to 32 MiB (glibc's largest heap allocation) from the heap and never trimming it
-    /// keeps the memory mapped: for the image MLP's bare loop on a thread of its own, as the engine trains, about 25%
+    /// keeps the memory mapped: for the image MLP's bare loop on a thread of its own, as the engine trains, about 20%
     /// more steps/s (README, Benchmarks). A process keeps the native memory of its peak in exchange. Settings the
     /// user made through glibc's own variables win.
     /// </summary>
