@@ -22,10 +22,11 @@ public static partial class TorchRuntime
     /// <c>grokking train</c>, a silo beside other pods) the spinning threads take the CPU from it: a 300-step run of
     /// examples/quick.yaml took 41-53 s instead of 3-4 s next to a 2-slot sweep on 2 cores. Not spinning at all
     /// (OMP_WAIT_POLICY=PASSIVE) puts every thread to sleep between the hundreds of small kernels of a training step
-    /// and wakes it again for the next: on the 2-core benchmark machine of 2026-11-30 that cost the image MLP half its
-    /// speed alone (55-71 steps/s against 96-120 at this setting) and bought nothing with two runs side by side
-    /// (each 55-85 steps/s passive, 75-92 at this setting); 10,000 spins was faster alone and twice as slow side by
-    /// side. README, Benchmarks, has the figures.
+    /// and wakes it again for the next. On the 2-core benchmark machine of 2026-11-30, passive waiting cost the image
+    /// MLP alone about 10% to 40% of its speed (alternated runs, 55-122 against 92-131 steps/s), and two image MLPs
+    /// side by side ran 55-85 steps/s each passive against 75-92 at this setting; only a 2-thread run squeezed next to
+    /// a busy 2-slot sweep was slower at this setting (4.3-5.9 s against 3.2-4.4 s for 300 quick steps). 10,000 spins
+    /// was faster alone and twice as slow side by side. README, Benchmarks, has the figures.
     /// </remarks>
     public const int OpenMpSpinCount = 1000;
 
