@@ -7,8 +7,10 @@ namespace Grokking.Integration.Tests;
 /// <summary>A silo process's life on a real cluster: refusing to start without Redis, readiness, and SIGTERM.</summary>
 public sealed class SiloLifecycleTests : IAsyncLifetime
 {
-    private const long Steps = 3000;
-    private const long CheckpointEvery = 1000;
+    // Long enough that the silo's progress reports (at most one a second) catch a run mid-interval even when a run
+    // trains 1,500 steps a second (2026-11-30); with 3,000 steps the window was sometimes missed.
+    private const long Steps = 8000;
+    private const long CheckpointEvery = 2000;
 
     private LoopbackCluster _cluster = null!;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
@@ -74,7 +76,7 @@ public sealed class SiloLifecycleTests : IAsyncLifetime
         await _cluster.WaitUntilAsync(async () =>
         {
             victim = (await sweep.GetStatus()).Active.FirstOrDefault(r =>
-                r.Silo is { } s && LoopbackCluster.PortOf(s) == siloA && r.Step > CheckpointEvery && r.Step % CheckpointEvery is > 150 and < 700);
+                r.Silo is { } s && LoopbackCluster.PortOf(s) == siloA && r.Step > CheckpointEvery && r.Step % CheckpointEvery is > 150 and < 1700);
             return victim is not null;
         }, TimeSpan.FromMinutes(3), "a run on silo A to be mid-interval");
         long seenBeforeSignal = victim!.Step;

@@ -25,7 +25,12 @@ public class TransformerTests
             var full = block.Attend(h).select(1, -1);
             var shortcut = block.AttendFromLast(h);
             Assert.Equal(full.shape, shortcut.shape);
-            Assert.True(full.allclose(shortcut, rtol: 1e-5, atol: 1e-6), $"largest difference {(full - shortcut).abs().max().item<float>()}");
+            if (!full.allclose(shortcut, rtol: 1e-5, atol: 1e-6))
+            {
+                // An explicit, held alpha: a - b would hand torch a temporary Scalar the GC may free mid-op (Scalars).
+                using var minusOne = (-1.0).ToScalar();
+                Assert.Fail($"largest difference {full.add(shortcut, minusOne).abs().max().item<float>()}");
+            }
             // Not trivially equal: the first position's output differs from the last's.
             Assert.False(block.Attend(h).select(1, 0).allclose(full, rtol: 1e-3, atol: 1e-3));
         }
