@@ -42,7 +42,7 @@ public sealed class TransformerModel : GrokModel
         var h = tokens.forward(input).add(positions, Scalars.One); // never a + b: see Scalars
         // Every block but the last updates every position; the model predicts from the last position alone, so the
         // last block computes only that position's attention output and feed-forward layer (its keys and values still
-        // come from every position). The same function as running it on all positions, for a third fewer FLOPs in
+        // come from every position). The same function as running it on all positions, for about 30% fewer FLOPs in
         // Power et al.'s 2-layer model.
         for (int i = 0; i < blocks.Count - 1; i++)
         {
