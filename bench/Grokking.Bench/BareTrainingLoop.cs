@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using Grokking.Training.Config;
 using Grokking.Training.Models;
 using Grokking.Training.Optimization;
@@ -42,29 +41,12 @@ public sealed class BareTrainingLoop : IDisposable
 
     /// <summary>
     /// Builds everything from <paramref name="config"/> and trains <paramref name="steps"/> steps, timing both parts,
-    /// on a thread of its own as RunExecutor trains: the thread matters (glibc gives each thread its own malloc arena),
+    /// on a thread of its own as RunExecutor.ExecuteAsync trains (a long-running task): the thread matters (glibc gives each thread its own malloc arena),
     /// so the reference differs from the executor only in the machinery.
     /// </summary>
-    public static BareTiming Time(RunConfig config, int steps)
-    {
-        BareTiming? timing = null;
-        ExceptionDispatchInfo? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                timing = TimeHere(config, steps);
-            }
-            catch (Exception e)
-            {
-                failure = ExceptionDispatchInfo.Capture(e);
-            }
-        }) { Name = "bare training loop" };
-        thread.Start();
-        thread.Join();
-        failure?.Throw();
-        return timing!;
-    }
+    public static BareTiming Time(RunConfig config, int steps) =>
+        Task.Factory.StartNew(() => TimeHere(config, steps), CancellationToken.None, TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).GetAwaiter().GetResult();
 
     private static BareTiming TimeHere(RunConfig config, int steps)
     {

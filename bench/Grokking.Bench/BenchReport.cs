@@ -120,7 +120,7 @@ public sealed class BenchReport(TextWriter output)
         foreach (var r in results)
         {
             double evaluation = r.Workload.EvaluationShare(r.Workload.Machinery);
-            Line($"    {r.Workload.Name}: the two evaluations ≈ {evaluation:+0.0%}, metric rows, segments and checkpoints ≈ "
+            Line($"    {r.Workload.Name}: the two evaluations ≈ {SignedPercent.Format(evaluation)}, metric rows, segments and checkpoints ≈ "
                 + $"{SignedPercent.Format(r.MachineryOverhead - evaluation)}");
         }
     }

@@ -31,8 +31,9 @@ public static partial class TorchRuntime
     public const int OpenMpSpinCount = 1000;
 
     /// <summary>
-    /// Sets <see cref="OpenMpSpinCount"/> (GOMP_SPINCOUNT) in the native environment. libgomp reads it once, when it
-    /// loads, so this runs before anything here touches torch; a wait policy or spin count the user set wins.
+    /// Keeps freed native memory mapped (<see cref="KeepFreedNativeMemory"/>) and sets <see cref="OpenMpSpinCount"/>
+    /// (GOMP_SPINCOUNT) in the native environment. libgomp reads it once, when it loads, so this runs before anything
+    /// here touches torch; a wait policy or spin count the user set wins.
     /// </summary>
     static TorchRuntime()
     {

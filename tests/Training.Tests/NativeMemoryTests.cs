@@ -26,12 +26,8 @@ public unsafe partial class NativeMemoryTests
         new Span<byte>(block, (int)size).Fill(1); // every page resident
         // The size word before a glibc chunk carries IS_MMAPPED (0x2) for a block with a mapping of its own.
         long header = *(long*)(block - sizeof(long));
-        if ((header & 2) != 0)
-        {
-            Marshal.FreeHGlobal((nint)block);
-            return "malloc served the block from an mmap of its own, which free unmaps";
-        }
         Marshal.FreeHGlobal((nint)block);
+        if ((header & 2) != 0) return "malloc served the block from an mmap of its own, which free unmaps";
 
         // Whole pages inside the freed block, clear of the bookkeeping glibc writes at its start.
         const long page = 4096;

@@ -49,9 +49,11 @@ public sealed class TransformerBlock : nn.Module
         var x = attnNorm?.forward(h) ?? h;
         long n = x.shape[0], length = x.shape[1], width = x.shape[2];
         // The fused projection's rows are [query; key; value], so its slices are the three separate projections.
-        var query = nn.functional.linear(x.select(1, -1), qkv.weight!.narrow(0, 0, width), qkv.bias!.narrow(0, 0, width))
+        var weight = qkv.weight!;
+        var bias = qkv.bias!;
+        var query = nn.functional.linear(x.select(1, -1), weight.narrow(0, 0, width), bias.narrow(0, 0, width))
             .view(n, _heads, 1, width / _heads);
-        var keyValue = nn.functional.linear(x, qkv.weight!.narrow(0, width, 2 * width), qkv.bias!.narrow(0, width, 2 * width))
+        var keyValue = nn.functional.linear(x, weight.narrow(0, width, 2 * width), bias.narrow(0, width, 2 * width))
             .view(n, length, 2, _heads, width / _heads).permute(2, 0, 3, 1, 4);
         var attended = nn.functional.scaled_dot_product_attention(query, keyValue[0], keyValue[1]);
         return output.forward(attended.reshape(n, width));

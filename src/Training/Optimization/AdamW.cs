@@ -23,7 +23,7 @@ public sealed class AdamW : IDisposable
     public AdamW(OptimizerConfig config, IEnumerable<ParameterGroup> groups)
     {
         _config = config;
-        _groups = groups.Where(g => g.Parameters.Count > 0).Select(g => new FlatGroup(g, config.DecayToward == "init")).ToArray();
+        _groups = groups.Where(g => g.Parameters.Count > 0).Select(g => new FlatGroup(g, config.DecayToward == "init", config.Beta1)).ToArray();
     }
 
     /// <summary>Optimizer steps taken so far.</summary>
@@ -73,12 +73,11 @@ public sealed class AdamW : IDisposable
             // corrections folded into the step size and ε: p - (lr·c₂/c₁)·m/(√v + ε·c₂), c₁ = 1-β₁ᵗ, c₂ = √(1-β₂ᵗ).
             // Each op is a pass over the whole group, and for models of a few hundred thousand parameters these
             // passes, not arithmetic, are the optimizer's cost.
-            using var oneMinusBeta1 = tensor(1 - b1, dtype: p.dtype, device: p.device); // lerp_ takes its weight as a tensor
             using var beta2 = b2.ToScalar();
             using var oneMinusBeta2 = (1 - b2).ToScalar();
             using var scaledEps = (_config.Eps * correction2).ToScalar();
             using var stepSize = (-lr * correction2 / correction1).ToScalar();
-            group.FirstMoment.lerp_(grad, oneMinusBeta1);
+            group.FirstMoment.lerp_(grad, group.OneMinusBeta1);
             group.SecondMoment.mul_(beta2).addcmul_(grad, grad, oneMinusBeta2);
             var denominator = group.SecondMoment.sqrt().add_(scaledEps, Scalars.One);
             p.addcdiv_(group.FirstMoment, denominator, stepSize);
@@ -101,7 +100,7 @@ public sealed class AdamW : IDisposable
     {
         private readonly IReadOnlyList<Parameter> _parameters;
 
-        public FlatGroup(ParameterGroup group, bool anchorAtInit)
+        public FlatGroup(ParameterGroup group, bool anchorAtInit, double beta1)
         {
             _parameters = group.Parameters;
             Lr = group.Lr;
@@ -122,6 +121,7 @@ public sealed class AdamW : IDisposable
             FirstMoment = zeros_like(Weights);
             SecondMoment = zeros_like(Weights);
             Anchor = anchorAtInit ? Weights.clone() : null;
+            OneMinusBeta1 = tensor(1 - beta1, dtype: first.dtype, device: first.device);
         }
 
         public double Lr { get; }
@@ -136,6 +136,9 @@ public sealed class AdamW : IDisposable
         public Tensor SecondMoment { get; }
 
         public Tensor? Anchor { get; }
+
+        /// <summary>1 - β₁ as a 0-d tensor: the weight of the first moment's lerp_, which takes no Scalar.</summary>
+        public Tensor OneMinusBeta1 { get; }
 
         /// <summary>The group's gradients as one flat tensor (zeros for parameters without one); null if none has one.</summary>
         public Tensor? GatherGradients()
@@ -155,6 +158,7 @@ public sealed class AdamW : IDisposable
             FirstMoment.Dispose();
             SecondMoment.Dispose();
             Anchor?.Dispose();
+            OneMinusBeta1.Dispose();
         }
     }
 }
