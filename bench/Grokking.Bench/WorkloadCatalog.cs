@@ -8,15 +8,19 @@ public static class WorkloadCatalog
 {
     public const string FashionMnistFolder = "/usr/share/datasets/fashion-mnist";
 
-    /// <summary>Power et al.'s transformer on x op y = mod 97 (the operation does not change the cost).</summary>
+    /// <summary>
+    /// A transformer of Power et al.'s size (2 blocks, width 128, 4 heads, batch 512) on x op y = mod 97 in the compact
+    /// layout, predicting from the last position (the operation does not change the cost). The preset itself
+    /// (openai/grok's 6-token sequences scored at two positions) is not what this benchmark's FLOP count describes.
+    /// </summary>
     public static Workload PowerTransformer(int steps)
     {
         const int length = 4, width = 128, ffn = 512, layers = 2, classes = 97, batch = 512, heads = 4;
         string Spec(Cadence cadence) => $$"""
             name: bench-transformer
             seed: 0
-            task: { kind: modular, operation: "x+y", modulus: 97, train_fraction: 0.5, layout: power, loss: ce }
-            model: { kind: transformer, depth: {{layers}}, width: {{width}}, heads: {{heads}}, ffn_width: {{ffn}}, layer_norm: true }
+            task: { kind: modular, operation: "x+y", modulus: 97, train_fraction: 0.5, layout: compact, loss: ce }
+            model: { kind: transformer, depth: {{layers}}, width: {{width}}, heads: {{heads}}, ffn_width: {{ffn}}, norm: pre }
             optimizer: { name: adamw, lr: 1e-3, weight_decay: 1.0, warmup_steps: 10 }
             training: { steps: {{steps}}, batch_size: {{batch}}, {{cadence.SpecFields}} }
             """;

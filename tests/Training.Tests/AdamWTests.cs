@@ -10,13 +10,18 @@ namespace Grokking.Training.Tests;
 public class AdamWTests
 {
     [Fact]
-    public void Warmup_rises_linearly_to_the_full_learning_rate()
+    public void Warmup_follows_PyTorch_s_LambdaLR_as_both_seed_codebases_step_it()
     {
+        // LambdaLR(min(step / 10, 1)) stepped after each update: updates 1, 2, 6, 11 see 0, 0.1, 0.5 and 1 of the lr.
         using var adam = Build(new OptimizerConfig { Lr = 1e-3, WarmupSteps = 10 }, out _);
-        Assert.Equal(1e-4, adam.LearningRateAt(1), 12);
-        Assert.Equal(5e-4, adam.LearningRateAt(5), 12);
-        Assert.Equal(1e-3, adam.LearningRateAt(10), 12);
+        Assert.Equal(0, adam.LearningRateAt(1), 12);
+        Assert.Equal(1e-4, adam.LearningRateAt(2), 12);
+        Assert.Equal(5e-4, adam.LearningRateAt(6), 12);
+        Assert.Equal(9e-4, adam.LearningRateAt(10), 12);
+        Assert.Equal(1e-3, adam.LearningRateAt(11), 12);
         Assert.Equal(1e-3, adam.LearningRateAt(5000), 12);
+        using var none = Build(new OptimizerConfig { Lr = 1e-3, WarmupSteps = 0 }, out _);
+        Assert.Equal(1e-3, none.LearningRateAt(1), 12);
     }
 
     [Fact]
@@ -62,7 +67,7 @@ public class AdamWTests
             double[] g = [0.3 * Math.Sin(t), -0.05 * t];
             p.grad = tensor(g);
             adam.Step();
-            double lr = config.Lr * Math.Min(1.0, t / 3.0);
+            double lr = config.Lr * Math.Min(1.0, (t - 1) / 3.0); // LambdaLR: update 1 at lr 0
             for (int i = 0; i < 2; i++)
             {
                 expected[i] *= 1 - lr * config.WeightDecay;

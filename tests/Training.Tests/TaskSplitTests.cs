@@ -33,17 +33,56 @@ public class TaskSplitTests
     }
 
     [Fact]
-    public void Power_and_Nanda_layouts_tokenise_as_documented()
+    public void Compact_and_Nanda_layouts_tokenise_as_documented()
     {
-        using var power = ModularTask.Build(new TaskConfig { Modulus = 5, Layout = "power", TrainFraction = 0.5 }, 0);
+        using var compact = ModularTask.Build(new TaskConfig { Modulus = 5, Layout = "compact", TrainFraction = 0.5 }, 0);
         using var nanda = ModularTask.Build(new TaskConfig { Modulus = 5, Layout = "nanda", TrainFraction = 0.5 }, 0);
-        Assert.Equal(4, power.InputWidth);
-        Assert.Equal(3, nanda.InputWidth);
-        var row = power.TrainInputs[0].data<long>().ToArray();
+        Assert.Equal(4, compact.InputWidth);
+        var row = compact.TrainInputs[0].data<long>().ToArray();
         Assert.Equal(5, row[1]); // op token follows the 5 number tokens
         Assert.Equal(6, row[3]); // then "="
-        Assert.Equal(7, power.Vocabulary);
-        Assert.Equal(6, nanda.ValInputs[0].data<long>().ToArray()[2]);
+        Assert.Equal(7, compact.Vocabulary);
+        Assert.Equal(5, compact.Classes);
+        // Nanda et al.: (x, y, =) with '=' = p, d_vocab = p + 1 for the embedding and the unembedding.
+        Assert.Equal(3, nanda.InputWidth);
+        Assert.Equal(5, nanda.ValInputs[0].data<long>().ToArray()[2]);
+        Assert.Equal(6, nanda.Vocabulary);
+        Assert.Equal(6, nanda.Classes);
+        Assert.Equal(1, nanda.AnswerPositions);
+    }
+
+    [Fact]
+    public void Power_layout_is_openai_grok_s_sequence_and_vocabulary()
+    {
+        // grok/data.py: "<|eos|> x / y = z <|eos|>" (250, 357) fed without its last token (469-470), scored at z and
+        // the end token (training.py:301-314); vocabulary <|eos|>, =, 20 operators, 97 numbers, 120 permutations.
+        using var data = ModularTask.Build(new TaskConfig { Operation = "x/y", Modulus = 97, Layout = "power", TrainFraction = 0.5 }, 0);
+        Assert.Equal(239, data.Vocabulary);
+        Assert.Equal(239, data.Classes);
+        Assert.Equal(6, data.InputWidth);
+        Assert.Equal(2, data.AnswerPositions);
+        Assert.Equal(4656, data.TrainCount); // half of 97 x 96
+        var row = data.TrainInputs[0].data<long>().ToArray();
+        var label = data.TrainLabels[0].data<long>().ToArray();
+        Assert.Equal(0, row[0]);
+        Assert.Equal(1, row[4]);
+        long x = row[1] - 22, y = row[3] - 22, z = row[5] - 22;
+        Assert.Equal(x, z * y % 97); // x / y = z
+        Assert.Equal(new[] { row[5], 0L }, label);
+        Assert.Equal(22, data.Numbers.First);
+        Assert.Null(data.Numbers.ParallelogramModulus); // RQI is undefined for division
+    }
+
+    [Fact]
+    public void Rqi_is_defined_for_addition_and_subtraction_only()
+    {
+        foreach (var (operation, modulus) in new (string, int?)[] { ("x+y", 7), ("x-y", 7), ("x/y", null), ("x^2+y^2", null), ("s5:x*y", null) })
+        {
+            using var data = ModularTask.Build(new TaskConfig { Operation = operation, Modulus = 7, TrainFraction = 0.5 }, 0);
+            Assert.Equal(modulus, data.Numbers.ParallelogramModulus);
+        }
+        using var toy = ToyAdditionTask.Build(new TaskConfig { Kind = "toy", Modulus = 10, TrainFraction = 45.0 / 55 }, 0);
+        Assert.Equal(0, toy.Numbers.ParallelogramModulus);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public class TrainingRunTests
         var config = new RunConfig
         {
             Task = new TaskConfig { Modulus = 5, TrainFraction = 0.6 },
-            Model = new ModelConfig { Kind = "transformer", Depth = 1, Width = 8, Heads = 2, LayerNorm = false },
+            Model = new ModelConfig { Kind = "transformer", Depth = 1, Width = 8, Heads = 2, Norm = "none" },
             Training = new TrainingConfig { Steps = 3, BatchSize = 0, EvalEvery = 1, Dtype = "float64" },
         };
         var rows = new List<StepMetrics>();

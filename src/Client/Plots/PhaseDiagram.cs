@@ -6,8 +6,8 @@ namespace Grokking.Client.Plots;
 
 /// <summary>
 /// Renders a <see cref="PhaseGrid"/> as a heatmap PNG: a colour bar for numbers, four labelled colours for Liu et
-/// al.'s phases, grey for cells that never reached the step or have no outcome, and each cell's value written in it
-/// when the grid is small enough to read.
+/// al.'s phases and black for runs that diverged, grey for cells that never reached the step or have no outcome, and
+/// each cell's value written in it when the grid is small enough to read.
 /// </summary>
 public static class PhaseDiagram
 {
@@ -22,13 +22,20 @@ public static class PhaseDiagram
     private static readonly Color NeverColor = Color.FromHex("#8c8c8c");
     private static readonly Color EmptyColor = Color.FromHex("#d0d0d0");
 
-    /// <summary>Liu et al.'s phases: green understands, orange understands late, blue only memorizes, red neither.</summary>
+    // A phase the trainer writes that this build does not know; loud, so it is noticed rather than mistaken for one.
+    private static readonly Color UnknownPhaseColor = Colors.Purple;
+
+    /// <summary>
+    /// Liu et al.'s phases: green understands, orange understands late, blue only memorizes, red neither; black for a
+    /// run whose loss became NaN or infinite, which is no phase of learning but a training failure.
+    /// </summary>
     private static readonly Dictionary<string, Color> PhaseColors = new()
     {
         ["comprehension"] = Color.FromHex("#2ca02c"),
         ["grokking"] = Color.FromHex("#ff7f0e"),
         ["memorization"] = Color.FromHex("#1f77b4"),
         ["confusion"] = Color.FromHex("#d62728"),
+        [PhaseGrid.Diverged] = Color.FromHex("#000000"),
     };
 
     private static readonly Dictionary<string, string> ShortPhaseNames = new()
@@ -37,7 +44,14 @@ public static class PhaseDiagram
         ["grokking"] = "grok.",
         ["memorization"] = "memo.",
         ["confusion"] = "conf.",
+        [PhaseGrid.Diverged] = "div.",
     };
+
+    /// <summary>A phase's cell colour; a phase this build does not know is purple.</summary>
+    public static Color PhaseColor(string phase) => PhaseColors.GetValueOrDefault(phase, UnknownPhaseColor);
+
+    /// <summary>The label a phase gets in a cell too narrow for its name ("div." for diverged).</summary>
+    public static string ShortPhaseName(string phase) => ShortPhaseNames.GetValueOrDefault(phase, phase);
 
     /// <summary>A one-row diagram (one-axis grid) is shorter, so its cells are not tall stripes.</summary>
     public static int Height(PhaseGrid grid) => grid.Rows == 1 ? 450 : 800;
@@ -72,7 +86,7 @@ public static class PhaseDiagram
     {
         { IsEmpty: true } => (EmptyColor, "n/a"),
         { IsNever: true } => (NeverColor, "never"),
-        { Phase: { } phase } => (PhaseColors.GetValueOrDefault(phase, Colors.Purple), phase),
+        { Phase: { } phase } => (PhaseColor(phase), phase),
         { Value: { } value } when range is { } span => (colormap.GetColor((value - span.Min) / (span.Max - span.Min)), FormatValue(grid, value)),
         _ => (EmptyColor, "n/a"),
     };
@@ -178,7 +192,7 @@ public static class PhaseDiagram
         var fontSize = Math.Clamp(170f / Math.Max(grid.Columns, 4), 9, 18);
         // A phase name wider than its cell would run into the neighbours; the colour and legend still name it.
         var cellWidth = (Width - 200f) / grid.Columns;
-        if (text.Length * fontSize * 0.62f > cellWidth * 0.9f) text = ShortPhaseNames.GetValueOrDefault(text, text);
+        if (text.Length * fontSize * 0.62f > cellWidth * 0.9f) text = ShortPhaseName(text);
         var label = plot.Add.Text(text, column, row);
         label.Alignment = Alignment.MiddleCenter;
         label.LabelFontSize = fontSize;
@@ -192,11 +206,17 @@ public static class PhaseDiagram
 
     private static bool Annotated(PhaseGrid grid) => grid.Columns <= AnnotatedSide && grid.Rows <= AnnotatedSide;
 
-    // The four phases always, so diagrams of different sweeps share one key; grey only where grey cells exist.
-    private static List<LegendItem> Legend(PhaseGrid grid)
+    /// <summary>
+    /// The key under the diagram: Liu et al.'s four phases always (categorical diagrams), so diagrams of different
+    /// sweeps share one key; diverged, "never" and "n/a" only where such cells exist.
+    /// </summary>
+    public static IReadOnlyList<LegendItem> Legend(PhaseGrid grid)
     {
         var cells = Enumerable.Range(0, grid.Columns).SelectMany(c => Enumerable.Range(0, grid.Rows).Select(r => grid[c, r])).ToList();
-        var legend = grid.Metric.IsCategorical ? PhaseGrid.Phases.Select(p => Swatch(PhaseColors[p], p)).ToList() : [];
+        var legend = grid.Metric.IsCategorical
+            ? PhaseGrid.Phases.Where(p => p != PhaseGrid.Diverged || cells.Any(c => c.Phase == p))
+                .Select(p => Swatch(PhaseColors[p], p == PhaseGrid.Diverged ? "diverged (loss NaN or infinite)" : p)).ToList()
+            : [];
         if (cells.Any(c => c.IsNever)) legend.Add(Swatch(NeverColor, "never: 99% not reached within the step budget"));
         if (cells.Any(c => c.IsEmpty)) legend.Add(Swatch(EmptyColor, "n/a: no run trained to its end (failed or cancelled)"));
         return legend;

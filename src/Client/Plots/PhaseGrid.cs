@@ -7,8 +7,14 @@ namespace Grokking.Client.Plots;
 /// </summary>
 public sealed class PhaseGrid
 {
-    /// <summary>Liu et al.'s phases in the order legends list them; ties for the most common phase go to the earlier one.</summary>
-    public static IReadOnlyList<string> Phases { get; } = ["comprehension", "grokking", "memorization", "confusion"];
+    /// <summary>The phase the trainer records for a run whose loss became NaN or infinite.</summary>
+    public const string Diverged = "diverged";
+
+    /// <summary>
+    /// Liu et al.'s four phases, then "diverged" (the loss became NaN or infinite), in the order legends list them;
+    /// ties for the most common phase go to the earlier one.
+    /// </summary>
+    public static IReadOnlyList<string> Phases { get; } = ["comprehension", "grokking", "memorization", "confusion", Diverged];
 
     private readonly PhaseCell[,] _cells;
 

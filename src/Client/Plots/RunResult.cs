@@ -25,6 +25,9 @@ public sealed record RunResult
 
     public double? MaxValAcc { get; init; }
 
+    /// <summary>The run's value in each of <see cref="SweepResults.NumericColumns"/>; null where NULL, NaN or infinite.</summary>
+    public IReadOnlyDictionary<string, double?> Numbers { get; init; } = new Dictionary<string, double?>();
+
     /// <summary>Only a run trained to its end has an outcome; a failed or cancelled run's missing steps mean "not known", not "never".</summary>
     public bool HasOutcome => Status == "done";
 }

@@ -3,8 +3,9 @@ using System.Text;
 namespace Grokking.Client.Plots;
 
 /// <summary>
-/// The PNGs of one sweep: a phase diagram, the learning curves of a few runs and one layer figure per run. Every
-/// option is checked against the sweep in <see cref="Plan"/>, so bad input is refused before anything is written.
+/// The PNGs of one sweep: a phase diagram, the learning curves of a few runs and one layer figure per run; or, when
+/// asked for a line plot, that one figure. Every option is checked against the sweep in <see cref="Plan"/>, so bad
+/// input is refused before anything is written.
 /// </summary>
 public sealed class SweepPlots
 {
@@ -13,23 +14,26 @@ public sealed class SweepPlots
     private readonly GridAxis? _y;
     private readonly PhaseMetric _metric;
     private readonly IReadOnlyList<RunResult> _runs;
+    private readonly LinePlan? _line;
 
-    private SweepPlots(SweepResults sweep, GridAxis? x, GridAxis? y, PhaseMetric metric, IReadOnlyList<RunResult> runs)
+    private SweepPlots(SweepResults sweep, GridAxis? x, GridAxis? y, PhaseMetric metric, IReadOnlyList<RunResult> runs, LinePlan? line = null)
     {
         _sweep = sweep;
         _x = x;
         _y = y;
         _metric = metric;
         _runs = runs;
+        _line = line;
     }
 
     /// <summary>The folder plots go to unless told otherwise: SWEEP_DIR/plots.</summary>
     public static string DefaultFolder(SweepResults sweep) => Path.Combine(sweep.Folder, "plots");
 
-    /// <exception cref="PlotInputException">An unknown metric, axis or run id, with what is accepted.</exception>
+    /// <exception cref="PlotInputException">An unknown metric, axis, run id or line column, with what is accepted.</exception>
     public static SweepPlots Plan(SweepResults sweep, PlotRequest request)
     {
-        var metric = PhaseMetric.Parse(request.Metric);
+        if (request.Line is not null) return PlanLine(sweep, request);
+        var metric = PhaseMetric.Parse(request.Metric ?? PhaseMetric.StepVal99.Name);
         var x = request.X is null ? null : Axis(sweep, "--x", request.X);
         var y = request.Y is null ? null : Axis(sweep, "--y", request.Y);
         if (x is not null && y is not null && x.Name == y.Name)
@@ -55,6 +59,12 @@ public sealed class SweepPlots
     public IReadOnlyList<string> Write(string folder, TextWriter notes)
     {
         Directory.CreateDirectory(folder);
+        if (_line is not null)
+        {
+            var line = Path.Combine(folder, FileName($"line-{_line.Column}-{_line.X.Name}.png"));
+            LinePlot.Save(_line, _sweep.Name, line);
+            return [line];
+        }
         var written = new List<string>();
         if (_x is null)
         {
@@ -94,6 +104,23 @@ public sealed class SweepPlots
             written.Add(path);
         }
         return written;
+    }
+
+    // --line draws one figure; options that only shape the default figures would be silently ignored, so they are refused.
+    private static SweepPlots PlanLine(SweepResults sweep, PlotRequest request)
+    {
+        var column = request.Line!;
+        var unused = new List<string>();
+        if (request.Y is not null) unused.Add("--y");
+        if (request.Metric is not null) unused.Add("--metric");
+        if (request.Runs is not null) unused.Add("--runs");
+        if (unused.Count > 0)
+            throw new PlotInputException(
+                $"{string.Join(", ", unused)}: not used with --line, which draws only the line plot; accepted with --line: --x AXIS, --out FOLDER");
+        if (sweep.Axes.Count == 0)
+            throw new PlotInputException($"--line {column}: sweep {sweep.Name} has no grid axes; accepted: a sweep with at least one grid axis to draw against");
+        var x = request.X is null ? sweep.Axes[0] : Axis(sweep, "--x", request.X);
+        return new SweepPlots(sweep, x, null, PhaseMetric.StepVal99, [], LinePlan.Build(sweep, column, x));
     }
 
     private static GridAxis Axis(SweepResults sweep, string option, string name) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using DuckDB.NET.Data;
 
 namespace Grokking.Client.Plots;
@@ -14,13 +15,17 @@ public sealed class SweepResults : IDisposable
 
     private readonly DuckDBConnection _connection;
 
-    private SweepResults(DuckDBConnection connection, string folder, string name, IReadOnlyList<GridAxis> axes, IReadOnlyList<RunResult> runs)
+    private SweepResults(
+        DuckDBConnection connection, string folder, string name, IReadOnlyList<GridAxis> axes, IReadOnlyList<RunResult> runs,
+        IReadOnlyDictionary<string, Type> columnTypes, IReadOnlyList<string> numericColumns)
     {
         _connection = connection;
         Folder = folder;
         Name = name;
         Axes = axes;
         Runs = runs;
+        ColumnTypes = columnTypes;
+        NumericColumns = numericColumns;
     }
 
     /// <summary>The sweep folder, OUT/sweep=NAME.</summary>
@@ -33,6 +38,15 @@ public sealed class SweepResults : IDisposable
 
     /// <summary>Every grid point in grid order.</summary>
     public IReadOnlyList<RunResult> Runs { get; }
+
+    /// <summary>Every runs.parquet column with the .NET type DuckDB reads it as (string, long, double, bool, ...).</summary>
+    public IReadOnlyDictionary<string, Type> ColumnTypes { get; }
+
+    /// <summary>
+    /// The runs.parquet columns of integer or floating type other than the grid axes and run_index, in file order:
+    /// the numbers a line plot can draw against an axis. Each run's values are in <see cref="RunResult.Numbers"/>.
+    /// </summary>
+    public IReadOnlyList<string> NumericColumns { get; }
 
     /// <summary>Opens a finished sweep: a <c>sweep=NAME</c> folder, or an output folder holding exactly one sweep.</summary>
     /// <exception cref="PlotInputException">No such folder, no sweep in it, or runs still pending or running.</exception>
@@ -54,8 +68,8 @@ public sealed class SweepResults : IDisposable
         try
         {
             connection.Open();
-            var (columns, rows) = Query(connection, $"SELECT * FROM {Source(RunsTable(full))} ORDER BY run_index");
-            var results = Build(folder, full, columns, rows, connection);
+            var (columns, types, rows) = Query(connection, $"SELECT * FROM {Source(RunsTable(full))} ORDER BY run_index");
+            var results = Build(folder, full, columns, types, rows, connection);
             connection = null;
             return results;
         }
@@ -74,7 +88,7 @@ public sealed class SweepResults : IDisposable
     {
         var files = RunFiles("metrics", runId);
         if (files is null) return [];
-        var (_, rows) = Query(_connection, $"SELECT step, eval_train_acc, val_acc FROM {Source(files)} WHERE val_acc IS NOT NULL ORDER BY step");
+        var (_, _, rows) = Query(_connection, $"SELECT step, eval_train_acc, val_acc FROM {Source(files)} WHERE val_acc IS NOT NULL ORDER BY step");
         return rows.Select(r => new CurvePoint(Convert.ToInt64(r[0], CultureInfo.InvariantCulture), Number(r[1]), Number(r[2]))).ToList();
     }
 
@@ -83,14 +97,15 @@ public sealed class SweepResults : IDisposable
     {
         var files = RunFiles("layers", runId);
         if (files is null) return [];
-        var (_, rows) = Query(_connection, $"SELECT step, layer, layer_name, feature_rank, weight_norm FROM {Source(files)} ORDER BY layer, step");
+        var (_, _, rows) = Query(_connection, $"SELECT step, layer, layer_name, feature_rank, weight_norm FROM {Source(files)} ORDER BY layer, step");
         return rows.Select(r => new LayerPoint(Convert.ToInt64(r[0], CultureInfo.InvariantCulture), Convert.ToInt32(r[1], CultureInfo.InvariantCulture),
             r[2] as string ?? $"layer {r[1]}", Number(r[3]), Number(r[4]))).ToList();
     }
 
     public void Dispose() => _connection.Dispose();
 
-    private static SweepResults Build(string folder, string full, List<string> columns, IReadOnlyList<object[]> rows, DuckDBConnection connection)
+    private static SweepResults Build(
+        string folder, string full, List<string> columns, List<Type> types, IReadOnlyList<object[]> rows, DuckDBConnection connection)
     {
         int Column(string name) => columns.IndexOf(name) is var i and >= 0
             ? i
@@ -100,6 +115,9 @@ public sealed class SweepResults : IDisposable
         var (runId, index, status) = (Column("run_id"), Column("run_index"), Column("status"));
         var (train99, val99, gap, phase) = (Column("step_train_99"), Column("step_val_99"), Column("grokking_gap"), Column("phase"));
         var (finalVal, maxVal) = (Column("final_val_acc"), Column("max_val_acc"));
+        var numeric = columns.Select((c, i) => (c, i))
+            .Where(p => IsNumeric(types[p.i]) && p.c != "run_index" && !axisNames.Contains(p.c))
+            .ToList();
         var name = rows.Count > 0 && rows[0][Column("sweep_id")] is string id ? id : Path.GetFileName(full).Replace("sweep=", "", StringComparison.Ordinal);
         if (rows.Count == 0) throw new PlotInputException($"{folder}: sweep {name} has no runs in runs.parquet.");
         var unfinished = rows.Count(r => r[status] is "pending" or "running");
@@ -118,9 +136,11 @@ public sealed class SweepResults : IDisposable
             Phase = r[phase] as string,
             FinalValAcc = NullableNumber(r[finalVal]),
             MaxValAcc = NullableNumber(r[maxVal]),
+            Numbers = numeric.ToDictionary(p => p.c, p => Finite(r[p.i])),
         }).ToList();
         var axes = axisNames.Select(a => new GridAxis(a, AxisValues(runs.Select(r => r.Parameters[a])))).ToList();
-        return new SweepResults(connection, full, name, axes, runs);
+        var columnTypes = columns.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => types[p.i]);
+        return new SweepResults(connection, full, name, axes, runs, columnTypes, numeric.Select(p => p.c).ToList());
     }
 
     // Numbers read best in ascending order; names (operations, layouts) keep the order the spec listed them in.
@@ -143,12 +163,13 @@ public sealed class SweepResults : IDisposable
     // Hive partitioning off: the sweep=/run= folder names would add columns that runs.parquet already has.
     private static string Source(string files) => $"read_parquet('{files.Replace("'", "''", StringComparison.Ordinal)}', hive_partitioning = false)";
 
-    private static (List<string> Columns, IReadOnlyList<object[]> Rows) Query(DuckDBConnection connection, string sql)
+    private static (List<string> Columns, List<Type> Types, IReadOnlyList<object[]> Rows) Query(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
         var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        var types = Enumerable.Range(0, reader.FieldCount).Select(reader.GetFieldType).ToList();
         var rows = new List<object[]>();
         while (reader.Read())
         {
@@ -156,7 +177,28 @@ public sealed class SweepResults : IDisposable
             reader.GetValues(row);
             rows.Add(row);
         }
-        return (columns, rows);
+        return (columns, types, rows);
+    }
+
+    private static bool IsNumeric(Type type) =>
+        type == typeof(sbyte) || type == typeof(byte) || type == typeof(short) || type == typeof(ushort)
+        || type == typeof(int) || type == typeof(uint) || type == typeof(long) || type == typeof(ulong)
+        || type == typeof(float) || type == typeof(double) || type == typeof(decimal) || type == typeof(Half)
+        || type == typeof(BigInteger) || type == typeof(Int128) || type == typeof(UInt128);
+
+    // NaN and infinity (a diverged run's loss) have no place on an axis; they read as "no value", as NULL does.
+    private static double? Finite(object value)
+    {
+        double? number = value switch
+        {
+            DBNull => null,
+            BigInteger b => (double)b,
+            Int128 i => (double)i,
+            UInt128 u => (double)u,
+            Half h => (double)h,
+            _ => Convert.ToDouble(value, CultureInfo.InvariantCulture),
+        };
+        return number is { } n && double.IsFinite(n) ? n : null;
     }
 
     private static long? Long(object value) => value is DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);

@@ -36,10 +36,12 @@ public abstract class RunProgressView(RunSpec run, IAnsiConsole console)
     public void Summary(RunOutcome outcome, string metricsFolder)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("outcome").AddColumn(new TableColumn("value").RightAligned());
-        table.AddRow("steps trained", $"{outcome.StepsTrained:N0} of {Run.Config.Training.Steps:N0}{(outcome.StoppedEarly ? " (stopped early)" : "")}");
+        var stop = outcome.DivergedAt is not null ? " (diverged)" : outcome.StoppedEarly ? " (stopped early)" : "";
+        table.AddRow("steps trained", $"{outcome.StepsTrained:N0} of {Run.Config.Training.Steps:N0}{stop}");
         table.AddRow("step at 99% train accuracy", Step(outcome.StepTrain99));
         table.AddRow("step at 99% validation accuracy", Step(outcome.StepVal99));
         table.AddRow("grokking gap (steps)", Step(outcome.GrokkingGap));
+        table.AddRow($"step at validation loss < {Run.Config.Training.ValLossLevel:0.###}", Step(outcome.StepValLossBelow));
         table.AddRow($"phase (threshold {Run.Config.Training.PhaseThreshold:0.##})", outcome.Phase.ToString().ToLowerInvariant());
         table.AddRow("final train / validation accuracy", $"{outcome.FinalTrainAcc:0.000} / {outcome.FinalValAcc:0.000}");
         if (Run.Config.Task.Kind == "toy")
@@ -48,6 +50,9 @@ public abstract class RunProgressView(RunSpec run, IAnsiConsole console)
         table.AddRow("final train / validation loss", $"{outcome.FinalTrainLoss:0.0000} / {outcome.FinalValLoss:0.0000}");
         table.AddRow("wall time", $"{outcome.WallTimeS:0.0} s");
         Console.Write(table);
+        if (outcome.DivergedAt is { } diverged)
+            Console.MarkupLineInterpolated(
+                $"[red]diverged:[/] the training loss became NaN or infinite at step {diverged:N0}; the run stopped there (phase diverged, not retried). A lower lr or init_scale may help.");
         Console.MarkupLineInterpolated($"metrics: {metricsFolder}");
     }
 

@@ -20,6 +20,12 @@ public sealed record RunOutcomeSummary
     [Id(11)] public bool StoppedEarly { get; init; }
     [Id(12)] public double WallTimeS { get; init; }
 
+    /// <summary>First evaluated step with validation loss below training.val_loss_level.</summary>
+    [Id(13)] public long? StepValLossBelow { get; init; }
+
+    /// <summary>The step whose training loss became NaN or infinite (phase diverged).</summary>
+    [Id(14)] public long? DivergedAt { get; init; }
+
     /// <summary>Steps between fitting and generalising (null unless both happened).</summary>
     public long? GrokkingGap => StepVal99 - StepTrain99;
 
@@ -38,5 +44,7 @@ public sealed record RunOutcomeSummary
         MaxValAcc = outcome.MaxValAcc,
         StoppedEarly = outcome.StoppedEarly,
         WallTimeS = outcome.WallTimeS,
+        StepValLossBelow = outcome.StepValLossBelow,
+        DivergedAt = outcome.DivergedAt,
     };
 }

@@ -126,7 +126,7 @@ public sealed class TrainingEngine : IDisposable
         try
         {
             var outcome = _executor.Execute(run, progress, job.Stopping, text => note = text);
-            var kind = outcome.StepsTrained >= run.Config.Training.Steps || outcome.StoppedEarly
+            var kind = outcome.StepsTrained >= run.Config.Training.Steps || outcome.StoppedEarly || outcome.DivergedAt is not null
                 ? EngineReportKind.Finished
                 : job.StopReason ?? EngineReportKind.Interrupted;
             if (kind == EngineReportKind.Interrupted)

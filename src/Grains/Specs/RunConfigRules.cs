@@ -18,6 +18,17 @@ internal sealed class RunConfigRules
         if (task.Kind == "image" && model.Kind != "mlp")
             return new("model.kind", ["task.kind"], $"the image task needs the mlp model (got {model.Kind})");
 
+        if (model.Kind != "transformer" && model.Dropout > 0)
+            return new("model.dropout", ["model.kind"],
+                $"the {model.Kind} model has no dropout (only the transformer drops, on its feed-forward output); leave it at 0 (got {model.Dropout})");
+
+        if (task.Kind == "modular" && task.Layout == "power" && model.Kind != "transformer")
+            return new("task.layout", ["model.kind"],
+                $"layout power feeds the answer token too and relies on a causal mask, so it needs the transformer (got model {model.Kind}); use compact or nanda");
+
+        if (config.Training.LossPrecision == "float64" && task.Loss == "mse")
+            return new("training.loss_precision", ["task.loss"], "float64 applies to the cross-entropy's log-softmax; with loss mse leave it at float32");
+
         if (model.Kind == "transformer" && model.Width % model.Heads != 0)
             return new("model.heads", ["model.width", "model.kind"],
                 $"must divide model.width for a transformer (heads {model.Heads}, width {model.Width})");

@@ -20,7 +20,7 @@ internal static class SpecCatalog
         Int("task.modulus", "modulus", min: 2, max: 1000, apply: (c, v) => c with { Task = c.Task with { Modulus = (int)(long)v! } }),
         Number("task.train_fraction", "train_fraction", min: 0, minExclusive: true, max: 1, maxExclusive: true,
             apply: (c, v) => c with { Task = c.Task with { TrainFraction = (double)v! } }),
-        Choice("task.layout", "layout", ["power", "nanda"], (c, v) => c with { Task = c.Task with { Layout = (string)v! } }),
+        Choice("task.layout", "layout", ["compact", "power", "nanda"], (c, v) => c with { Task = c.Task with { Layout = (string)v! } }),
         new SpecField
         {
             Path = "task.data_dir", Column = "data_dir", Type = SpecFieldType.Text, IsPath = true,
@@ -40,11 +40,12 @@ internal static class SpecCatalog
         Int("model.ffn_width", "ffn_width", min: 0, apply: (c, v) => c with { Model = c.Model with { FfnWidth = (int)(long)v! } }),
         Number("model.dropout", "dropout", min: 0, max: 1, maxExclusive: true,
             apply: (c, v) => c with { Model = c.Model with { Dropout = (double)v! } }),
-        new SpecField
-        {
-            Path = "model.layer_norm", Column = "layer_norm", Type = SpecFieldType.Boolean,
-            Apply = (c, v) => c with { Model = c.Model with { LayerNorm = (bool)v! } },
-        },
+        Choice("model.norm", "norm", ["pre", "post", "none"], (c, v) => c with { Model = c.Model with { Norm = (string)v! } }),
+        Choice("model.position", "position", ["learned", "sinusoidal"], (c, v) => c with { Model = c.Model with { Position = (string)v! } }),
+        Boolean("model.attention_bias", "attention_bias", (c, v) => c with { Model = c.Model with { AttentionBias = (bool)v! } }),
+        Boolean("model.ffn_bias", "ffn_bias", (c, v) => c with { Model = c.Model with { FfnBias = (bool)v! } }),
+        Boolean("model.unembed_bias", "unembed_bias", (c, v) => c with { Model = c.Model with { UnembedBias = (bool)v! } }),
+        Choice("model.init", "init", ["torch", "nanda"], (c, v) => c with { Model = c.Model with { Init = (string)v! } }),
         Number("model.init_scale", "init_scale", min: 0, minExclusive: true, aliases: ["alpha"],
             apply: (c, v) => c with { Model = c.Model with { InitScale = (double)v! } }),
         Int("model.embedding_dim", "embedding_dim", min: 0, apply: (c, v) => c with { Model = c.Model with { EmbeddingDim = (int)(long)v! } }),
@@ -71,7 +72,8 @@ internal static class SpecCatalog
         Int("training.steps", "steps", min: 1, apply: (c, v) => c with { Training = c.Training with { Steps = (int)(long)v! } }),
         new SpecField
         {
-            Path = "training.batch_size", Column = "batch_size", Type = SpecFieldType.Integer, Min = 1, FullMeansZero = true,
+            Path = "training.batch_size", Column = "batch_size", Type = SpecFieldType.Integer, Min = 1,
+            Words = new Dictionary<string, long> { ["full"] = TrainingConfig.FullBatch, ["power"] = TrainingConfig.PowerBatch },
             Apply = (c, v) => c with { Training = c.Training with { BatchSize = (int)(long)v! } },
         },
         Int("training.eval_every", "eval_every", min: 1, apply: (c, v) => c with { Training = c.Training with { EvalEvery = (int)(long)v! } }),
@@ -79,6 +81,10 @@ internal static class SpecCatalog
         Int("training.checkpoint_every", "checkpoint_every", min: 1,
             apply: (c, v) => c with { Training = c.Training with { CheckpointEvery = (int)(long)v! } }),
         Choice("training.dtype", "dtype", ["float32", "float64"], (c, v) => c with { Training = c.Training with { Dtype = (string)v! } }),
+        Choice("training.loss_precision", "loss_precision", ["float32", "float64"],
+            (c, v) => c with { Training = c.Training with { LossPrecision = (string)v! } }),
+        Number("training.val_loss_level", "val_loss_level", min: 0, minExclusive: true,
+            apply: (c, v) => c with { Training = c.Training with { ValLossLevel = (double)v! } }),
         Int("training.probe_size", "probe_size", min: 1, apply: (c, v) => c with { Training = c.Training with { ProbeSize = (int)(long)v! } }),
         Number("training.phase_threshold", "phase_threshold", min: 0, minExclusive: true, max: 1,
             apply: (c, v) => c with { Training = c.Training with { PhaseThreshold = (double)v! } }),
@@ -90,6 +96,8 @@ internal static class SpecCatalog
         Int("training.phase_gap", "phase_gap", min: 0, apply: (c, v) => c with { Training = c.Training with { PhaseGap = (int)(long)v! } }),
         Number("training.stop.val_acc", "stop_val_acc", min: 0, minExclusive: true, max: 1, nullable: true,
             apply: (c, v) => c with { Training = c.Training with { StopValAcc = (double?)v } }),
+        Number("training.stop.val_loss", "stop_val_loss", min: 0, minExclusive: true, nullable: true,
+            apply: (c, v) => c with { Training = c.Training with { StopValLoss = (double?)v } }),
         Int("training.stop.evals", "stop_evals", min: 1, apply: (c, v) => c with { Training = c.Training with { StopEvals = (int)(long)v! } }),
     ];
 
@@ -151,6 +159,9 @@ internal static class SpecCatalog
             Path = path, Column = column, Type = SpecFieldType.Number, Min = min, MinExclusive = minExclusive, Max = max,
             MaxExclusive = maxExclusive, Nullable = nullable, Aliases = aliases ?? [], Apply = apply,
         };
+
+    private static SpecField Boolean(string path, string column, Func<RunConfig, object?, RunConfig> apply) =>
+        new() { Path = path, Column = column, Type = SpecFieldType.Boolean, Apply = apply };
 
     private static SpecField Choice(string path, string column, IReadOnlyList<string> choices, Func<RunConfig, object?, RunConfig> apply) =>
         new() { Path = path, Column = column, Type = SpecFieldType.Choice, Choices = choices, Apply = apply };

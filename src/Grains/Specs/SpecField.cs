@@ -34,8 +34,8 @@ internal sealed record SpecField
     /// <summary>Integer fields stored as int in the config (everything but the seed).</summary>
     public bool Int32 { get; init; } = true;
 
-    /// <summary>batch_size: the word <c>full</c> stands for 0 (full batch).</summary>
-    public bool FullMeansZero { get; init; }
+    /// <summary>Words an integer field accepts in place of a number (batch_size: <c>full</c> and <c>power</c>), with the value each stands for.</summary>
+    public IReadOnlyDictionary<string, long> Words { get; init; } = new Dictionary<string, long>();
 
     /// <summary>A folder; relative text resolves against the spec's folder.</summary>
     public bool IsPath { get; init; }
@@ -80,12 +80,12 @@ internal sealed record SpecField
     private string? TryInteger(ScalarValue scalar, out object? value)
     {
         value = null;
-        var expected = FullMeansZero ? "an integer or 'full'" : "an integer";
+        var expected = Words.Count > 0 ? $"an integer or one of: {string.Join(", ", Words.Keys.Select(w => $"'{w}'"))}" : "an integer";
         long number;
         switch (scalar.Value)
         {
-            case string s when FullMeansZero && s == "full":
-                value = 0L;
+            case string s when Words.TryGetValue(s, out var word):
+                value = word;
                 return null;
             case long l:
                 number = l;

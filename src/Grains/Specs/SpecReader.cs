@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Grokking.Training.Config;
+using Grokking.Training.Models;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -12,7 +13,7 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
     private static readonly string[] TopKeys = ["name", "seed", "task", "model", "optimizer", "training", "grid", "resources", "max_failures"];
     private static readonly Dictionary<string, string[]> SpecialKeys = new(StringComparer.Ordinal)
     {
-        ["model"] = ["alpha"],
+        ["model"] = ["preset", "alpha"],
         ["optimizer"] = ["betas"],
         ["training"] = ["stop"],
     };
@@ -127,12 +128,17 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
             throw Fail(section, LineOf(node), $"expected a mapping of settings, e.g. {section}: {{ key: value }}");
         var fields = SpecCatalog.Section(section);
         var special = SpecialKeys.GetValueOrDefault(section) ?? [];
+        // A preset sets every model field; the keys beside it override it, wherever they stand in the mapping.
+        foreach (var (keyNode, value) in mapping.Children.Where(c => c.Key is YamlScalarNode { Value: "preset" } && section == "model"))
+            ReadPreset(value);
         foreach (var (keyNode, value) in mapping.Children)
         {
             var key = KeyText(keyNode, section + ".");
             var path = $"{section}.{key}";
             switch (path)
             {
+                case "model.preset":
+                    break;
                 case "model.alpha":
                     Set(SpecCatalog.ByPath["model.init_scale"], value, path);
                     break;
@@ -149,6 +155,16 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
                     break;
             }
         }
+    }
+
+    private void ReadPreset(YamlNode node)
+    {
+        const string path = "model.preset";
+        var scalar = Scalar(node, path);
+        if (!ModelPresets.Names.Contains(scalar.Text, StringComparer.Ordinal))
+            throw Fail(path, scalar.Line, $"unknown preset '{scalar.Text}'; accepted: {string.Join(", ", ModelPresets.Names.Select(n => $"'{n}'"))}");
+        config = config with { Model = ModelPresets.For(scalar.Text, config.Model) };
+        lines[path] = scalar.Line ?? 0;
     }
 
     private void ReadBetas(YamlNode node)
@@ -171,19 +187,20 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
         const string path = "training.stop";
         if (IsNull(node)) return;
         if (node is not YamlMappingNode mapping)
-            throw Fail(path, LineOf(node), "expected a mapping such as { val_acc: 0.99, evals: 5 }");
-        string[] accepted = ["val_acc", "evals"];
-        bool hasValAcc = false;
+            throw Fail(path, LineOf(node), "expected a mapping such as { val_acc: 0.99, evals: 5 } or { val_loss: 0.1 }");
+        string[] accepted = ["val_acc", "evals", "val_loss"];
+        bool hasTarget = false;
         foreach (var (keyNode, value) in mapping.Children)
         {
             var key = KeyText(keyNode, path + ".");
             if (!accepted.Contains(key))
                 throw Fail($"{path}.{key}", LineOf(keyNode), KeySuggestion.Unknown(key, accepted));
-            hasValAcc |= key == "val_acc";
+            hasTarget |= key is "val_acc" or "val_loss";
             Set(SpecCatalog.ByPath[$"{path}.{key}"], value, $"{path}.{key}");
         }
-        if (!hasValAcc)
-            throw Fail($"{path}.val_acc", LineOf(node), "required when stop is given: the validation accuracy to stop at, e.g. val_acc: 0.99");
+        if (!hasTarget)
+            throw Fail($"{path}.val_acc", LineOf(node),
+                "stop needs a target: the validation accuracy to hold (val_acc: 0.99) or the validation loss to fall below (val_loss: 0.1)");
     }
 
     private string ReadResources(YamlNode node)

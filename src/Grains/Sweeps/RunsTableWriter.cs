@@ -31,6 +31,8 @@ public sealed class RunsTableWriter
     private static readonly DataField<long?> GrokkingGapField = new("grokking_gap");
     private static readonly DataField<long?> StepTrainThresholdField = new("step_train_threshold");
     private static readonly DataField<long?> StepValThresholdField = new("step_val_threshold");
+    private static readonly DataField<long?> StepValLossBelowField = new("step_val_loss_below");
+    private static readonly DataField<long?> DivergedAtField = new("diverged_at");
     private static readonly DataField<string> PhaseField = new("phase", nullable: true);
     private static readonly DataField<double?> FinalTrainLossField = new("final_train_loss");
     private static readonly DataField<double?> FinalTrainAccField = new("final_train_acc");
@@ -49,7 +51,7 @@ public sealed class RunsTableWriter
     private static readonly DataField[] OutcomeFields =
     [
         StepsTrainedField, StepTrain99Field, StepVal99Field, GrokkingGapField, StepTrainThresholdField,
-        StepValThresholdField, PhaseField, FinalTrainLossField, FinalTrainAccField, FinalValLossField,
+        StepValThresholdField, StepValLossBelowField, DivergedAtField, PhaseField, FinalTrainLossField, FinalTrainAccField, FinalValLossField,
         FinalValAccField, MaxValAccField, StoppedEarlyField, WallTimeField, SiloField, ErrorField, NoteField,
     ];
 
@@ -130,6 +132,8 @@ public sealed class RunsTableWriter
             c.GrokkingGap[i] = outcome.GrokkingGap;
             c.StepTrainThreshold[i] = outcome.StepTrainThreshold;
             c.StepValThreshold[i] = outcome.StepValThreshold;
+            c.StepValLossBelow[i] = outcome.StepValLossBelow;
+            c.DivergedAt[i] = outcome.DivergedAt;
             c.Phase[i] = outcome.Phase;
             c.FinalTrainLoss[i] = outcome.FinalTrainLoss;
             c.FinalTrainAcc[i] = outcome.FinalTrainAcc;
@@ -181,6 +185,8 @@ public sealed class RunsTableWriter
         await rowGroup.WriteAsync<long>(GrokkingGapField, c.GrokkingGap, cancellationToken: ct);
         await rowGroup.WriteAsync<long>(StepTrainThresholdField, c.StepTrainThreshold, cancellationToken: ct);
         await rowGroup.WriteAsync<long>(StepValThresholdField, c.StepValThreshold, cancellationToken: ct);
+        await rowGroup.WriteAsync<long>(StepValLossBelowField, c.StepValLossBelow, cancellationToken: ct);
+        await rowGroup.WriteAsync<long>(DivergedAtField, c.DivergedAt, cancellationToken: ct);
         await rowGroup.WriteAsync(PhaseField, c.Phase);
         await rowGroup.WriteAsync<double>(FinalTrainLossField, c.FinalTrainLoss, cancellationToken: ct);
         await rowGroup.WriteAsync<double>(FinalTrainAccField, c.FinalTrainAcc, cancellationToken: ct);
@@ -210,6 +216,8 @@ public sealed class RunsTableWriter
         public readonly long?[] GrokkingGap = new long?[n];
         public readonly long?[] StepTrainThreshold = new long?[n];
         public readonly long?[] StepValThreshold = new long?[n];
+        public readonly long?[] StepValLossBelow = new long?[n];
+        public readonly long?[] DivergedAt = new long?[n];
         public readonly string?[] Phase = new string?[n];
         public readonly double?[] FinalTrainLoss = new double?[n];
         public readonly double?[] FinalTrainAcc = new double?[n];

@@ -10,7 +10,7 @@ namespace Grokking.Training.Checkpoints;
 public static class CheckpointEnvelope
 {
     /// <summary>The format this build writes and reads.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2; // 2: the outcome tracker keeps the validation-loss threshold step and divergence
 
     private static ReadOnlySpan<byte> Magic => "GROKCKPT"u8;
     private const int HeaderLength = 8 + 4 + 8;

@@ -15,8 +15,12 @@ public sealed record TaskConfig
     /// <summary>Modular and toy: share of all examples used for training, the rest is validation.</summary>
     public double TrainFraction { get; init; } = 0.5;
 
-    /// <summary>Modular token layout: power (x op y =) or nanda (x y =).</summary>
-    public string Layout { get; init; } = "power";
+    /// <summary>
+    /// Modular token layout: compact (x op y =, the answer among the numbers), power (openai/grok's
+    /// &lt;|eos|&gt; x op y = z &lt;|eos|&gt; over its 239-token vocabulary) or nanda (x y =, p + 1 tokens).
+    /// See <see cref="Tasks.ModularTask.Build"/>.
+    /// </summary>
+    public string Layout { get; init; } = "compact";
 
     /// <summary>Image: folder holding train-images-idx3-ubyte(.gz) and friends.</summary>
     public string DataDir { get; init; } = "/usr/share/datasets/fashion-mnist";

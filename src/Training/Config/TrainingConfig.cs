@@ -5,8 +5,28 @@ public sealed record TrainingConfig
 {
     public int Steps { get; init; } = 10_000;
 
-    /// <summary>Examples per step; 0 means full batch.</summary>
+    /// <summary>Examples per step; <see cref="FullBatch"/> (0) or <see cref="PowerBatch"/> (-1) for a rule.</summary>
     public int BatchSize { get; init; } = 512;
+
+    /// <summary><see cref="BatchSize"/> meaning every training example at every step.</summary>
+    public const int FullBatch = 0;
+
+    /// <summary><see cref="BatchSize"/> meaning openai/grok's rule min(512, ⌈N_train / 2⌉) (grok/data.py:435).</summary>
+    public const int PowerBatch = -1;
+
+    /// <summary>The examples per step for <paramref name="trainCount"/> training examples.</summary>
+    public long BatchFor(long trainCount) => BatchSize switch
+    {
+        FullBatch => trainCount,
+        PowerBatch => Math.Min(512, (trainCount + 1) / 2),
+        _ => Math.Min(BatchSize, trainCount),
+    };
+
+    /// <summary>float32, or float64 for the log-softmax of the cross-entropy only (Nanda et al.'s high-precision loss).</summary>
+    public string LossPrecision { get; init; } = "float32";
+
+    /// <summary>runs.parquet's step_val_loss_below is the first evaluation with validation loss below this (Nanda et al.: 0.1).</summary>
+    public double ValLossLevel { get; init; } = 0.1;
 
     /// <summary>Full train and validation evaluation every this many steps (and at step 1).</summary>
     public int EvalEvery { get; init; } = 100;
@@ -31,6 +51,9 @@ public sealed record TrainingConfig
 
     /// <summary>Stop early once validation accuracy holds this value (null = never stop early).</summary>
     public double? StopValAcc { get; init; }
+
+    /// <summary>Stop at the first evaluation whose validation loss is below this (null = never); Nanda et al.'s sweep reads 0.1.</summary>
+    public double? StopValLoss { get; init; }
 
     /// <summary>Consecutive evaluations the validation accuracy must hold <see cref="StopValAcc"/>.</summary>
     public int StopEvals { get; init; } = 5;

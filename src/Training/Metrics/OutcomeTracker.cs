@@ -1,7 +1,9 @@
+using Grokking.Training.Config;
+
 namespace Grokking.Training.Metrics;
 
 /// <summary>Follows the evaluations of a run and records the steps that define its outcome.</summary>
-public sealed class OutcomeTracker(double phaseThreshold, long phaseGap, double? stopValAcc, int stopEvals)
+public sealed class OutcomeTracker(TrainingConfig training)
 {
     /// <summary>Accuracy that counts as fitted or generalised for the 99% columns.</summary>
     public const double NinetyNine = 0.99;
@@ -10,6 +12,13 @@ public sealed class OutcomeTracker(double phaseThreshold, long phaseGap, double?
     public long? StepVal99 { get; set; }
     public long? StepTrainThreshold { get; set; }
     public long? StepValThreshold { get; set; }
+
+    /// <summary>First evaluated step with validation loss below <see cref="TrainingConfig.ValLossLevel"/>.</summary>
+    public long? StepValLossBelow { get; set; }
+
+    /// <summary>The step whose training loss was NaN or infinite; the run stops there.</summary>
+    public long? DivergedAt { get; set; }
+
     public double LastTrainLoss { get; set; } = double.NaN;
     public double LastTrainAcc { get; set; } = double.NaN;
     public double LastValLoss { get; set; } = double.NaN;
@@ -29,23 +38,35 @@ public sealed class OutcomeTracker(double phaseThreshold, long phaseGap, double?
         MaxValAcc = double.IsNaN(MaxValAcc) ? valAcc : Math.Max(MaxValAcc, valAcc);
         if (trainAcc >= NinetyNine) StepTrain99 ??= step;
         if (valAcc >= NinetyNine) StepVal99 ??= step;
-        if (trainAcc >= phaseThreshold) StepTrainThreshold ??= step;
-        if (valAcc >= phaseThreshold) StepValThreshold ??= step;
-        EvalsAtTarget = stopValAcc is { } target && valAcc >= target ? EvalsAtTarget + 1 : 0;
+        if (trainAcc >= training.PhaseThreshold) StepTrainThreshold ??= step;
+        if (valAcc >= training.PhaseThreshold) StepValThreshold ??= step;
+        if (valLoss < training.ValLossLevel) StepValLossBelow ??= step;
+        EvalsAtTarget = training.StopValAcc is { } target && valAcc >= target ? EvalsAtTarget + 1 : 0;
     }
 
-    /// <summary>True once validation accuracy has held the early-stop target long enough.</summary>
-    public bool ShouldStop => stopValAcc is not null && EvalsAtTarget >= stopEvals;
+    /// <summary>Records a training loss that is no longer a finite number.</summary>
+    public void Diverge(long step) => DivergedAt ??= step;
+
+    /// <summary>True once validation accuracy has held its early-stop target long enough, validation loss fell below its
+    /// target, or the loss diverged.</summary>
+    public bool ShouldStop => DivergedAt is not null
+        || (training.StopValAcc is not null && EvalsAtTarget >= training.StopEvals)
+        || (training.StopValLoss is { } level && LastValLoss < level);
 
     public RunOutcome Outcome(long stepsTrained, double wallTimeS) => new(
         stepsTrained, StepTrain99, StepVal99, StepTrainThreshold, StepValThreshold,
-        PhaseClassifier.Classify(StepTrainThreshold, StepValThreshold, phaseGap),
-        LastTrainLoss, LastTrainAcc, LastValLoss, LastValAcc, MaxValAcc, ShouldStop, wallTimeS);
+        DivergedAt is not null ? Phase.Diverged : PhaseClassifier.Classify(StepTrainThreshold, StepValThreshold, training.PhaseGap),
+        LastTrainLoss, LastTrainAcc, LastValLoss, LastValAcc, MaxValAcc, ShouldStop && DivergedAt is null, wallTimeS)
+    {
+        StepValLossBelow = StepValLossBelow,
+        DivergedAt = DivergedAt,
+    };
 
     /// <summary>Writes the tracker's state (part of a checkpoint).</summary>
     public void Save(BinaryWriter w)
     {
-        foreach (var v in new[] { StepTrain99, StepVal99, StepTrainThreshold, StepValThreshold }) w.Write(v ?? -1);
+        foreach (var v in new[] { StepTrain99, StepVal99, StepTrainThreshold, StepValThreshold, StepValLossBelow, DivergedAt })
+            w.Write(v ?? -1);
         foreach (var v in new[] { LastTrainLoss, LastTrainAcc, LastValLoss, LastValAcc, MaxValAcc }) w.Write(v);
         w.Write(EvalsAtTarget);
     }
@@ -58,6 +79,8 @@ public sealed class OutcomeTracker(double phaseThreshold, long phaseGap, double?
         StepVal99 = Step(r.ReadInt64());
         StepTrainThreshold = Step(r.ReadInt64());
         StepValThreshold = Step(r.ReadInt64());
+        StepValLossBelow = Step(r.ReadInt64());
+        DivergedAt = Step(r.ReadInt64());
         LastTrainLoss = r.ReadDouble();
         LastTrainAcc = r.ReadDouble();
         LastValLoss = r.ReadDouble();

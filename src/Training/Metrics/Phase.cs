@@ -14,4 +14,7 @@ public enum Phase
 
     /// <summary>Train accuracy never reaches the threshold.</summary>
     Confusion,
+
+    /// <summary>The training loss became NaN or infinite; the run stopped at that step (not one of Liu et al.'s phases).</summary>
+    Diverged,
 }

@@ -16,6 +16,12 @@ public sealed record RunOutcome(
     bool StoppedEarly,
     double WallTimeS)
 {
+    /// <summary>First evaluated step with validation loss below the run's level (training.val_loss_level).</summary>
+    public long? StepValLossBelow { get; init; }
+
+    /// <summary>The step whose training loss became NaN or infinite (the run stopped there); null if it never did.</summary>
+    public long? DivergedAt { get; init; }
+
     /// <summary>Steps between fitting and generalising (null unless both happened).</summary>
     public long? GrokkingGap => StepVal99 - StepTrain99;
 }

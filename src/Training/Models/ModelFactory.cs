@@ -9,8 +9,7 @@ public static class ModelFactory
     /// <param name="outputs">Output width: the task's classes, or the length of its MSE target vectors.</param>
     public static GrokModel Build(ModelConfig model, TaskData data, int outputs) => model.Kind switch
     {
-        "transformer" => new TransformerModel(data.Vocabulary, data.InputWidth, model.Depth, model.Width, model.Heads,
-            model.FfnWidth > 0 ? model.FfnWidth : 4 * model.Width, model.Dropout, model.LayerNorm, outputs),
+        "transformer" => new TransformerModel(model, data.Vocabulary, data.InputWidth, outputs, data.AnswerPositions),
         "mlp" => new MlpModel(data.InputWidth, data.Vocabulary, model.EmbeddingDim > 0 ? model.EmbeddingDim : model.Width,
             model.Depth, model.Width, outputs),
         "toy" => new ToyModel(data.Vocabulary, model.EmbeddingDim > 0 ? model.EmbeddingDim : 1, model.Depth, model.Width,

@@ -38,9 +38,15 @@ public sealed class AdamW : IDisposable
     /// <summary>Per group: the flat initial weights when decay pulls toward initialisation, else null.</summary>
     public IReadOnlyList<Tensor?> Anchors => _groups.Select(g => g.Anchor).ToList();
 
-    /// <summary>The warmup factor for a step (1-based): min(1, step / warmup).</summary>
+    /// <summary>
+    /// The warmup factor of update <paramref name="step"/> (1-based): min(1, (step - 1) / warmup). Both seed codebases
+    /// warm up with PyTorch's LambdaLR, stepped after each update, whose lambda sees 0 at the first update: Nanda et al.'s
+    /// <c>min(step/10, 1)</c> (transformers.py:471) and openai/grok's <c>step / warmup_steps * max_lr</c>
+    /// (grok/training.py:200-203, 242-247). So update 1 has lr 0 (it still moves Adam's moments) and update
+    /// warmup + 1 the full lr.
+    /// </summary>
     public double WarmupFactor(long step) =>
-        _config.WarmupSteps <= 0 ? 1.0 : Math.Min(1.0, (double)step / _config.WarmupSteps);
+        _config.WarmupSteps <= 0 ? 1.0 : Math.Min(1.0, (double)(step - 1) / _config.WarmupSteps);
 
     /// <summary>Learning rate the main group uses at <paramref name="step"/>.</summary>
     public double LearningRateAt(long step) => _config.Lr * WarmupFactor(step);

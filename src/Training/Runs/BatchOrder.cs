@@ -3,8 +3,9 @@ using Grokking.Training.Tasks;
 namespace Grokking.Training.Runs;
 
 /// <summary>
-/// Seeded epoch-by-epoch shuffling without replacement (a partial last batch is skipped). The permutation of
-/// epoch e is a pure function of (seed, e), so the whole data-order state is two integers in a checkpoint.
+/// Seeded epoch-by-epoch shuffling without replacement; an epoch ends with a smaller batch when the batch size does not
+/// divide the data (PyTorch's DataLoader default, drop_last=False, which openai/grok and Omnigrok train with). The
+/// permutation of epoch e is a pure function of (seed, e), so the whole data-order state is two integers in a checkpoint.
 /// </summary>
 public sealed class BatchOrder(long count, long batchSize, ulong seed)
 {
@@ -22,7 +23,7 @@ public sealed class BatchOrder(long count, long batchSize, ulong seed)
     /// <summary>Indices of the next batch.</summary>
     public long[] Next()
     {
-        if (_order is null || Position + batchSize > count)
+        if (_order is null || Position >= count)
         {
             if (_order is not null)
             {
@@ -31,8 +32,8 @@ public sealed class BatchOrder(long count, long batchSize, ulong seed)
             }
             _order = SplitMix64.Permutation(count, SplitMix64.Mix((long)seed, Epoch));
         }
-        var batch = _order.AsSpan((int)Position, (int)batchSize).ToArray();
-        Position += batchSize;
+        var batch = _order.AsSpan((int)Position, (int)Math.Min(batchSize, count - Position)).ToArray();
+        Position += batch.Length;
         return batch;
     }
 

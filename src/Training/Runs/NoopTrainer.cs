@@ -20,8 +20,7 @@ public sealed class NoopTrainer : IRunTrainer
     private NoopTrainer(RunConfig config)
     {
         _config = config;
-        var t = config.Training;
-        _tracker = new OutcomeTracker(t.PhaseThreshold, t.PhaseGap, t.StopValAcc, t.StopEvals);
+        _tracker = new OutcomeTracker(config.Training);
     }
 
     public static NoopTrainer Create(RunConfig config) => new(config);

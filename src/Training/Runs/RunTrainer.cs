@@ -17,7 +17,7 @@ namespace Grokking.Training.Runs;
 /// </summary>
 public sealed class RunTrainer : IRunTrainer
 {
-    private const long InitPurpose = 1, DropoutPurpose = 2, DataOrderPurpose = 3;
+    private const long InitPurpose = 1, DropoutPurpose = 2, DataOrderPurpose = 3, ProbePurpose = 4;
     // Large chunks are slower per example on CPU (attention and softmax temporaries fall out of cache).
     private const int EvalChunk = 1024;
 
@@ -33,6 +33,7 @@ public sealed class RunTrainer : IRunTrainer
     private readonly Generator _initGenerator, _dropoutGenerator;
     private readonly OutcomeTracker _tracker;
     private readonly long _batchSize;
+    private readonly bool _float64Loss;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private double _wallTimeBefore;
     private readonly BatchOrder _batches;
@@ -48,8 +49,12 @@ public sealed class RunTrainer : IRunTrainer
         _trainLabels = _data.TrainLabels.to(_device);
         _valInputs = ToDevice(_data.ValInputs, dtype);
         _valLabels = _data.ValLabels.to(_device);
-        _probe = _valInputs.narrow(0, 0, Math.Min(config.Training.ProbeSize, _data.ValCount));
-        _batchSize = config.Training.BatchSize <= 0 ? _data.TrainCount : Math.Min(config.Training.BatchSize, _data.TrainCount);
+        // Feature rank's probe: validation inputs drawn uniformly (seeded), not the first rows, which for modular
+        // tasks are the equations with the smallest x.
+        using (var probeRows = tensor(TaskData.Sample(_data.ValCount, config.Training.ProbeSize, SplitMix64.Mix(config.Seed, ProbePurpose)), device: _device))
+            _probe = _valInputs.index_select(0, probeRows);
+        _batchSize = config.Training.BatchFor(_data.TrainCount);
+        _float64Loss = config.Training.LossPrecision == "float64";
         _batches = new BatchOrder(_data.TrainCount, _batchSize, SplitMix64.Mix(config.Seed, DataOrderPurpose));
 
         _initGenerator = new Generator(SplitMix64.Mix(config.Seed, InitPurpose));
@@ -70,8 +75,7 @@ public sealed class RunTrainer : IRunTrainer
         _model.DropoutGenerator = _dropoutGenerator;
 
         _optimizer = new AdamW(config.Optimizer, ParameterGroup.Split(_model, config.Optimizer));
-        var t = config.Training;
-        _tracker = new OutcomeTracker(t.PhaseThreshold, t.PhaseGap, t.StopValAcc, t.StopEvals);
+        _tracker = new OutcomeTracker(config.Training);
     }
 
     /// <summary>A fresh run at step 0.</summary>
@@ -97,7 +101,7 @@ public sealed class RunTrainer : IRunTrainer
     /// <summary>Steps completed.</summary>
     public long Step { get; private set; }
 
-    /// <summary>True once the step budget is spent or the early-stop rule fired.</summary>
+    /// <summary>True once the step budget is spent, the early-stop rule fired or the loss diverged.</summary>
     public bool IsFinished => Step >= _config.Training.Steps || _tracker.ShouldStop;
 
     /// <summary>The measured layers, in depth order (the layer index in <see cref="LayerMetrics"/>).</summary>
@@ -142,9 +146,15 @@ public sealed class RunTrainer : IRunTrainer
             loss.backward();
             _optimizer.Step();
             batchLoss = loss.ToDouble();
-            batchAcc = Predict(logits).eq(labels).to_type(ScalarType.Float64).mean().item<double>();
+            batchAcc = TrainingLoss.Correct(Predict(logits), labels).to_type(ScalarType.Float64).mean().item<double>();
         }
         Step = step;
+        if (!double.IsFinite(batchLoss))
+        {
+            // Diverged: the weights are NaN or infinite from here on. Stop at once; nothing later would mean anything.
+            _tracker.Diverge(step);
+            return new StepMetrics(step, batchLoss, batchAcc, _optimizer.LearningRateAt(step), WallTimeS);
+        }
 
         var t = _config.Training;
         var row = new StepMetrics(step, batchLoss, batchAcc, _optimizer.LearningRateAt(step), WallTimeS);
@@ -175,11 +185,11 @@ public sealed class RunTrainer : IRunTrainer
         return (_trainInputs.index_select(0, index), _trainLabels.index_select(0, index));
     }
 
-    private Tensor Loss(Tensor outputs, Tensor labels) => TrainingLoss.Of(outputs, labels, _targets);
+    private Tensor Loss(Tensor outputs, Tensor labels) => TrainingLoss.Of(outputs, labels, _targets, _float64Loss);
 
     /// <summary>The predicted class: the largest output, or for random targets the nearest (the largest o.t - |t|^2/2).</summary>
     private Tensor Predict(Tensor outputs) => _targetHalfNorms is null
-        ? outputs.argmax(1)
+        ? outputs.argmax(-1)
         : outputs.matmul(_targets!.t()).sub_(_targetHalfNorms).argmax(1);
 
     private (double Loss, double Accuracy) Evaluate(Tensor inputs, Tensor labels)
@@ -196,7 +206,7 @@ public sealed class RunTrainer : IRunTrainer
             var y = labels.narrow(0, start, count);
             var logits = _model.forward(x);
             lossSum += Loss(logits, y).ToDouble() * count;
-            correct += Predict(logits).eq(y).sum().item<long>();
+            correct += TrainingLoss.Correct(Predict(logits), y).sum().item<long>();
         }
         return (lossSum / n, correct / n);
     }
@@ -214,8 +224,9 @@ public sealed class RunTrainer : IRunTrainer
             layers.Add(new LayerMetrics(step, i, _model.LayerNames[i], FeatureRank.Of(preActivations[i]),
                 WeightNorm(layerParameters[i])));
         }
-        return _data.HasArithmeticTokens && _model.TokenEmbeddings is { } embeddings
-            ? RepresentationQuality.Of(embeddings, _data.NumberTokens)
+        var numbers = _data.Numbers;
+        return numbers.ParallelogramModulus is { } modulus && _model.TokenEmbeddings is { } embeddings
+            ? RepresentationQuality.Of(embeddings.narrow(0, numbers.First, numbers.Count), modulus)
             : null;
     }
 

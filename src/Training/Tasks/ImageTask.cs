@@ -21,7 +21,7 @@ public static class ImageTask
         var (train, _) = TaskData.Split(available, task.TrainSize, seed);
         var val = Enumerable.Range(0, valCount).Select(i => (long)i).ToArray();
         return new TaskData(Features(trainImages, train), Labels(trainLabels, train), Features(testImages, val),
-            Labels(testLabels, val), classes: 10, vocabulary: 0, numberTokens: 0, hasArithmeticTokens: false);
+            Labels(testLabels, val), classes: 10, vocabulary: 0, NumberTokens.None);
     }
 
     private static ((int[] Shape, byte[] Data) Images, (int[] Shape, byte[] Data) Labels) Load(string folder, string prefix)

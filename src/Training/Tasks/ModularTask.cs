@@ -36,33 +36,77 @@ public static class ModularTask
         return result;
     }
 
-    /// <summary>Builds the tokenised, split data set: layout power is (x op y =), nanda is (x y =).</summary>
+    /// <summary>Operator slots in openai/grok's vocabulary: its 20 VALID_OPERATORS (grok/data.py:126-131).</summary>
+    public const int PowerOperatorSlots = 20;
+
+    /// <summary>
+    /// Builds the tokenised, split data set in one of three layouts:
+    /// <list type="bullet">
+    /// <item>compact: inputs (x op y =) over numbers + 2 tokens, the answer predicted among the numbers;</item>
+    /// <item>nanda: inputs (x y =), '=' is token p, vocabulary and outputs p + 1 (Nanda et al.'s transformers.py:
+    /// d_vocab = p + 1 for the embedding and the unembedding, lines 48, 165, 174, 437-444);</item>
+    /// <item>power: openai/grok's sequences "&lt;|eos|&gt; x op y = z &lt;|eos|&gt;" (grok/data.py:250, 357), fed
+    /// without the last token, scored at the two positions after '=' (z, then &lt;|eos|&gt;; grok/training.py:301-314),
+    /// over its whole vocabulary: &lt;|eos|&gt;, '=', 20 operators, the numbers 0..p-1, the 120 permutations of S5
+    /// (grok/data.py:126-131; 239 tokens for p = 97).</item>
+    /// </list>
+    /// </summary>
     public static TaskData Build(TaskConfig task, long seed)
     {
         var equations = Equations(task.Operation, task.Modulus);
-        int numbers = ModularOperations.IsPermutationGroup(task.Operation) ? 120 : task.Modulus;
-        int opToken = numbers, equalsToken = numbers + 1;
-        bool power = task.Layout == "power";
-        int width = power ? 4 : 3;
+        bool group = ModularOperations.IsPermutationGroup(task.Operation);
+        int numbers = group ? 120 : task.Modulus;
+        int? parallelograms = task.Operation is "x+y" or "x-y" ? task.Modulus : null;
+        return task.Layout switch
+        {
+            "power" => PowerLayout(task, equations, group, seed),
+            "nanda" => Tokenise(equations, task.TrainFraction, seed, numbers + 1, numbers + 1,
+                (x, y) => [x, y, numbers], new NumberTokens(0, numbers, parallelograms)),
+            _ => Tokenise(equations, task.TrainFraction, seed, numbers + 2, numbers,
+                (x, y) => [x, numbers, y, numbers + 1], new NumberTokens(0, numbers, parallelograms)),
+        };
+    }
+
+    private static TaskData PowerLayout(TaskConfig task, IReadOnlyList<(int X, int Y, int Z)> equations, bool group, long seed)
+    {
+        const int end = 0, equals = 1, firstOperator = 2;
+        int firstNumber = firstOperator + PowerOperatorSlots;
+        int firstPermutation = firstNumber + task.Modulus;
+        int vocabulary = firstPermutation + 120;
+        int first = group ? firstPermutation : firstNumber;
+        int op = firstOperator + Array.IndexOf(ModularOperations.Names.ToArray(), task.Operation);
+        var inputs = new long[equations.Count, 6];
+        var labels = new long[equations.Count, 2];
+        for (int i = 0; i < equations.Count; i++)
+        {
+            var (x, y, z) = equations[i];
+            long[] row = [end, first + x, op, first + y, equals, first + z];
+            for (int c = 0; c < 6; c++) inputs[i, c] = row[c];
+            labels[i, 0] = first + z;
+            labels[i, 1] = end;
+        }
+        var (train, val) = TaskData.Split(equations.Count, TaskData.TrainCountFor(equations.Count, task.TrainFraction), seed);
+        int? parallelograms = task.Operation is "x+y" or "x-y" ? task.Modulus : null;
+        return new TaskData(TaskData.Rows(inputs, train), TaskData.Rows(labels, train), TaskData.Rows(inputs, val),
+            TaskData.Rows(labels, val), classes: vocabulary, vocabulary, new NumberTokens(first, group ? 120 : task.Modulus, parallelograms));
+    }
+
+    private static TaskData Tokenise(IReadOnlyList<(int X, int Y, int Z)> equations, double trainFraction, long seed,
+        int vocabulary, int classes, Func<int, int, long[]> row, NumberTokens numberTokens)
+    {
+        int width = row(0, 0).Length;
         var inputs = new long[equations.Count, width];
         var labels = new long[equations.Count];
         for (int i = 0; i < equations.Count; i++)
         {
             var (x, y, z) = equations[i];
-            if (power)
-            {
-                inputs[i, 0] = x; inputs[i, 1] = opToken; inputs[i, 2] = y; inputs[i, 3] = equalsToken;
-            }
-            else
-            {
-                inputs[i, 0] = x; inputs[i, 1] = y; inputs[i, 2] = equalsToken;
-            }
+            var tokens = row(x, y);
+            for (int c = 0; c < width; c++) inputs[i, c] = tokens[c];
             labels[i] = z;
         }
-        var (train, val) = TaskData.Split(equations.Count, TaskData.TrainCountFor(equations.Count, task.TrainFraction), seed);
+        var (train, val) = TaskData.Split(equations.Count, TaskData.TrainCountFor(equations.Count, trainFraction), seed);
         return new TaskData(TaskData.Rows(inputs, train), TaskData.Pick(labels, train), TaskData.Rows(inputs, val),
-            TaskData.Pick(labels, val), classes: numbers, vocabulary: numbers + 2, numberTokens: numbers,
-            hasArithmeticTokens: !ModularOperations.IsPermutationGroup(task.Operation));
+            TaskData.Pick(labels, val), classes, vocabulary, numberTokens);
     }
 
     /// <summary>The 120 permutations of 0..4 in lexicographic order.</summary>

@@ -7,7 +7,7 @@ namespace Grokking.Training.Tasks;
 public sealed class TaskData : IDisposable
 {
     public TaskData(Tensor trainInputs, Tensor trainLabels, Tensor valInputs, Tensor valLabels, int classes,
-        int vocabulary, int numberTokens, bool hasArithmeticTokens)
+        int vocabulary, NumberTokens numberTokens)
     {
         TrainInputs = trainInputs;
         TrainLabels = trainLabels;
@@ -15,31 +15,30 @@ public sealed class TaskData : IDisposable
         ValLabels = valLabels;
         Classes = classes;
         Vocabulary = vocabulary;
-        NumberTokens = numberTokens;
-        HasArithmeticTokens = hasArithmeticTokens;
+        Numbers = numberTokens;
     }
 
     /// <summary>Training inputs: token ids [N, L] (int64) or features [N, F] (float).</summary>
     public Tensor TrainInputs { get; }
 
-    /// <summary>Training labels, class indices [N] (int64).</summary>
+    /// <summary>Training labels: class indices [N] (int64), or [N, K] when K positions are scored (<see cref="AnswerPositions"/>).</summary>
     public Tensor TrainLabels { get; }
 
     public Tensor ValInputs { get; }
 
     public Tensor ValLabels { get; }
 
-    /// <summary>Number of output classes.</summary>
+    /// <summary>Number of output classes (for token layouts that predict over the vocabulary, its size).</summary>
     public int Classes { get; }
 
     /// <summary>Token vocabulary size (0 for feature inputs).</summary>
     public int Vocabulary { get; }
 
-    /// <summary>Token ids 0..NumberTokens-1 stand for the numbers 0..NumberTokens-1 (used by RQI).</summary>
-    public int NumberTokens { get; }
+    /// <summary>The number tokens and the structure RQI looks for in their embeddings.</summary>
+    public NumberTokens Numbers { get; }
 
-    /// <summary>True when number tokens carry integer structure, so RQI is meaningful.</summary>
-    public bool HasArithmeticTokens { get; }
+    /// <summary>Output positions scored per example: 1, or 2 for openai/grok's layout (the answer and the end token).</summary>
+    public int AnswerPositions => TrainLabels.dim() == 2 ? (int)TrainLabels.shape[1] : 1;
 
     /// <summary>True when inputs are token ids rather than feature vectors.</summary>
     public bool IsTokens => Vocabulary > 0;
@@ -87,4 +86,16 @@ public sealed class TaskData : IDisposable
 
     internal static Tensor Pick(long[] values, long[] rows) =>
         tensor(rows.Select(r => values[r]).ToArray(), ScalarType.Int64);
+
+    /// <summary>
+    /// <paramref name="count"/> row indices drawn uniformly without replacement from 0..<paramref name="rows"/>-1 by a
+    /// seeded permutation, in ascending order (all rows when there are fewer).
+    /// </summary>
+    public static long[] Sample(long rows, long count, ulong seed)
+    {
+        var order = SplitMix64.Permutation(rows, seed);
+        var sample = order[..(int)Math.Min(count, rows)];
+        Array.Sort(sample);
+        return sample;
+    }
 }

@@ -19,7 +19,8 @@ public static class ToyAdditionTask
         }
         var (train, val) = Split(pairs.Count, task, seed);
         return new TaskData(TaskData.Rows(inputs, train), TaskData.Pick(labels, train), TaskData.Rows(inputs, val),
-            TaskData.Pick(labels, val), classes: 2 * p - 1, vocabulary: p, numberTokens: p, hasArithmeticTokens: true);
+            TaskData.Pick(labels, val), classes: 2 * p - 1, vocabulary: p,
+            new NumberTokens(First: 0, Count: p, ParallelogramModulus: 0));
     }
 
     /// <summary>

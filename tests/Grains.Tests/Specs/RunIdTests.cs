@@ -14,7 +14,7 @@ public sealed class RunIdTests
         Assert.Contains("optimizer.lr=0.30000000000000004", lines);
         Assert.Contains("optimizer.embedding_lr=null", lines);
         Assert.Contains("task.operation=\"x+y\"", lines);
-        Assert.Contains("model.layer_norm=true", lines);
+        Assert.Contains("model.attention_bias=true", lines);
         Assert.Contains("seed=0", lines);
         Assert.Equal(lines.OrderBy(l => l[..l.IndexOf('=')], StringComparer.Ordinal), lines);
     }

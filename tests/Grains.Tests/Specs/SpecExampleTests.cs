@@ -9,7 +9,7 @@ public sealed class SpecExampleTests
     private const string Example = """
         name: quick-addition            # sweep id
         seed: 0
-        task: { kind: modular, operation: "x+y", modulus: 23, train_fraction: 0.5, layout: power }
+        task: { kind: modular, operation: "x+y", modulus: 23, train_fraction: 0.5, layout: compact }
         model: { kind: mlp, depth: 2, width: 128 }
         optimizer: { name: adamw, lr: 1e-3, weight_decay: 1.0, betas: [0.9, 0.98], warmup_steps: 10 }
         training: { steps: 3000, batch_size: 512, eval_every: 50, rank_every: 500, checkpoint_every: 500 }
@@ -107,7 +107,7 @@ public sealed class SpecExampleTests
             model:
               kind: mlp
               alpha: 8
-              layer_norm: false
+              norm: none
             optimizer:
               decay_toward: init
               embedding_lr: 3e-3
@@ -122,7 +122,7 @@ public sealed class SpecExampleTests
         Assert.Equal("x/y if y odd else x-y", spec.Base.Task.Operation);
         Assert.Equal("mse", spec.Base.Task.Loss);
         Assert.Equal(8.0, spec.Base.Model.InitScale);
-        Assert.False(spec.Base.Model.LayerNorm);
+        Assert.Equal("none", spec.Base.Model.Norm);
         Assert.Equal("init", spec.Base.Optimizer.DecayToward);
         Assert.Equal(3e-3, spec.Base.Optimizer.EmbeddingLr);
         Assert.Null(spec.Base.Optimizer.EmbeddingWeightDecay);

@@ -18,7 +18,7 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
           lr: [1e-3, 3e-3]
           depth: [1, 2]
           operation: ["x+y", "x-y"]
-          layer_norm: [false, true]
+          ffn_bias: [false, true]
         """;
 
     private readonly TempOutputFolder _out = new();
@@ -37,9 +37,10 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
         [
             ("sweep_id", "VARCHAR"), ("run_id", "VARCHAR"), ("run_index", "INTEGER"), ("status", "VARCHAR"),
             ("attempts", "INTEGER"), ("failures", "INTEGER"),
-            ("lr", "DOUBLE"), ("depth", "BIGINT"), ("operation", "VARCHAR"), ("layer_norm", "BOOLEAN"),
+            ("lr", "DOUBLE"), ("depth", "BIGINT"), ("operation", "VARCHAR"), ("ffn_bias", "BOOLEAN"),
             ("steps_trained", "BIGINT"), ("step_train_99", "BIGINT"), ("step_val_99", "BIGINT"), ("grokking_gap", "BIGINT"),
-            ("step_train_threshold", "BIGINT"), ("step_val_threshold", "BIGINT"), ("phase", "VARCHAR"),
+            ("step_train_threshold", "BIGINT"), ("step_val_threshold", "BIGINT"), ("step_val_loss_below", "BIGINT"),
+            ("diverged_at", "BIGINT"), ("phase", "VARCHAR"),
             ("final_train_loss", "DOUBLE"), ("final_train_acc", "DOUBLE"), ("final_val_loss", "DOUBLE"),
             ("final_val_acc", "DOUBLE"), ("max_val_acc", "DOUBLE"), ("stopped_early", "BOOLEAN"), ("wall_time_s", "DOUBLE"),
             ("silo", "VARCHAR"), ("error", "VARCHAR"), ("note", "VARCHAR"),
@@ -55,7 +56,7 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
 
         await _writer.WriteAsync(_out.Path, sweep, runs, new Dictionary<string, RunRecord>(), CancellationToken.None);
 
-        var rows = MetricsDuckDb.Rows($"SELECT sweep_id, run_index, run_id, lr, depth, operation, layer_norm FROM {Source(sweep)} ORDER BY run_index");
+        var rows = MetricsDuckDb.Rows($"SELECT sweep_id, run_index, run_id, lr, depth, operation, ffn_bias FROM {Source(sweep)} ORDER BY run_index");
         Assert.Equal(16, rows.Count);
         for (int i = 0; i < runs.Count; i++)
         {
@@ -244,7 +245,7 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
         await _writer.WriteAsync(_out.Path, sweep, [], new Dictionary<string, RunRecord>(), CancellationToken.None);
 
         Assert.Equal(0L, MetricsDuckDb.Scalar<long>($"SELECT count(*) FROM {Source(sweep)}"));
-        Assert.Contains(("layer_norm", "BOOLEAN"), MetricsDuckDb.Describe(Source(sweep)));
+        Assert.Contains(("ffn_bias", "BOOLEAN"), MetricsDuckDb.Describe(Source(sweep)));
     }
 
     [Fact]
