@@ -1,3 +1,4 @@
+using Grokking.Training.Config;
 using System.Globalization;
 using Grokking.Grains.Runs;
 using Grokking.Grains.Specs;
@@ -30,6 +31,7 @@ public abstract class RunProgressView(RunSpec run, IAnsiConsole console)
             : string.Join(", ", Run.Parameters.Select(p => $"{p.Key}={Format(p.Value)}"));
         Console.MarkupLineInterpolated(
             $"[bold]{sweep.Name}[/] run {Run.Index} of {sweep.Size} ([grey]{Run.RunId}[/]): {parameters}");
+        Console.MarkupLineInterpolated($"model: {DescribeModel(Run.Config.Model)}");
         Console.MarkupLineInterpolated($"output: {Path.GetFullPath(outDir)}");
     }
 
@@ -54,6 +56,19 @@ public abstract class RunProgressView(RunSpec run, IAnsiConsole console)
             Console.MarkupLineInterpolated(
                 $"[red]diverged:[/] the training loss became NaN or infinite at step {diverged:N0}; the run stopped there (phase diverged, not retried). A lower lr or init_scale may help.");
         Console.MarkupLineInterpolated($"metrics: {metricsFolder}");
+    }
+
+    /// <summary>The resolved model settings in one line, so a preset's choices are visible before training starts.</summary>
+    public static string DescribeModel(ModelConfig m)
+    {
+        var text = $"{m.Kind} (preset {m.Preset}), depth {m.Depth}, width {m.Width}";
+        if (m.Kind == "transformer")
+        {
+            static string OnOff(bool b) => b ? "on" : "off";
+            text += $", heads {m.Heads}, ffn {(m.FfnWidth > 0 ? m.FfnWidth : 4 * m.Width)}, norm {m.Norm}, position {m.Position}, "
+                + $"biases attention {OnOff(m.AttentionBias)} / ffn {OnOff(m.FfnBias)} / unembed {OnOff(m.UnembedBias)}, init {m.Init}, dropout {m.Dropout:0.###}";
+        }
+        return text + $", init scale {m.InitScale:G4}";
     }
 
     protected static string Describe(RunProgress p) =>

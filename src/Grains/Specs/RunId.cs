@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Linq.Expressions;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Grokking.Training.Config;
@@ -29,40 +27,9 @@ public static class RunId
     {
         ArgumentNullException.ThrowIfNull(config);
         var text = new StringBuilder(Header).Append('\n');
-        foreach (var (path, read) in Fields.Value)
+        foreach (var (path, read) in ConfigFields.Readers)
             text.Append(path).Append('=').Append(Format(read(config), path)).Append('\n');
         return text.ToString();
-    }
-
-    // Reflection rather than a hand-written list: a field added to the Training records later changes
-    // the id without anyone remembering to update this file. Compiled once, as a grid hashes every run.
-    private static readonly Lazy<IReadOnlyList<(string Path, Func<RunConfig, object?> Read)>> Fields = new(() =>
-    {
-        var fields = new List<(string, Func<RunConfig, object?>)>();
-        var config = Expression.Parameter(typeof(RunConfig), "config");
-        Collect(config, prefix: "", fields, config);
-        return fields.OrderBy(f => f.Item1, StringComparer.Ordinal).ToList();
-    });
-
-    private static void Collect(Expression record, string prefix, List<(string, Func<RunConfig, object?>)> fields, ParameterExpression config)
-    {
-        foreach (var property in record.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (property.GetIndexParameters().Length > 0) continue;
-            var path = prefix + SnakeCase(property.Name);
-            var access = Expression.Property(record, property);
-            var type = property.PropertyType;
-            if (type.IsClass && type != typeof(string))
-            {
-                // The nested config records are non-nullable; a null one is a bug, and a NullReferenceException says so.
-                Collect(access, path + ".", fields, config);
-            }
-            else
-            {
-                var read = Expression.Lambda<Func<RunConfig, object?>>(Expression.Convert(access, typeof(object)), config).Compile();
-                fields.Add((path, read));
-            }
-        }
     }
 
     private static string Format(object? value, string path) => value switch
@@ -88,21 +55,5 @@ public static class RunId
             else text.Append(c);
         }
         return text.Append('"').ToString();
-    }
-
-    private static string SnakeCase(string name)
-    {
-        var text = new StringBuilder();
-        for (int i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            if (char.IsUpper(c))
-            {
-                if (i > 0 && !char.IsUpper(name[i - 1])) text.Append('_');
-                text.Append(char.ToLowerInvariant(c));
-            }
-            else text.Append(c);
-        }
-        return text.ToString();
     }
 }

@@ -11,7 +11,9 @@ namespace Grokking.Grains.Sweeps;
 /// <remarks>
 /// The file is replaced atomically (temp file, fsync, rename), so a reader polling it during a sweep sees the
 /// previous table or the new one, never a partial file. Columns: sweep_id, run_id, run_index, status, attempts,
-/// failures, one column per grid axis named by its short name, then the outcome columns (null until the run has one).
+/// failures, one column per grid axis named by its short name, then the outcome columns (null until the run has one),
+/// then every other resolved setting of the run under its short name (lr, norm, batch_size, ...), so sweeps of
+/// different settings union in one query and a preset's choices are on record.
 /// </remarks>
 public sealed class RunsTableWriter
 {
@@ -73,9 +75,20 @@ public sealed class RunsTableWriter
         var path = PathOf(outDir, sweep.Name);
         var grid = GridColumns(sweep.Axes, runs.Count);
         var table = BuildColumns(sweep.Name, runs, records, grid);
-        var schema = new ParquetSchema([.. LeadingFields, .. grid.Select(g => g.Field), .. OutcomeFields]);
+        var settings = SettingColumns(grid, runs);
+        var schema = new ParquetSchema([.. LeadingFields, .. grid.Select(g => g.Field), .. OutcomeFields, .. settings.Select(c => c.Field)]);
         var temp = Path.Combine(Path.GetDirectoryName(path)!, "." + FileName + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        await AtomicFile.WriteAsync(path, temp, (stream, token) => WriteTableAsync(stream, schema, table, grid, token), ct);
+        await AtomicFile.WriteAsync(path, temp, (stream, token) => WriteTableAsync(stream, schema, table, grid, settings, token), ct);
+    }
+
+    /// <summary>The settings that are not grid axes, each with its value for every run.</summary>
+    private static SettingColumn[] SettingColumns(GridColumn[] grid, IReadOnlyList<RunSpec> runs)
+    {
+        var axes = grid.Select(g => g.Field.Name).ToHashSet(StringComparer.Ordinal);
+        var fields = SpecCatalog.RunFields.Select(f => (f.Column, f.Path, f.Type))
+            .Append((Column: "preset", Path: "model.preset", Type: SpecFieldType.Choice))
+            .Where(f => !axes.Contains(f.Column));
+        return fields.Select(f => SettingColumn.For(f.Column, f.Type, runs.Select(r => ConfigFields.Read(r.Config, f.Path)).ToArray())).ToArray();
     }
 
     private static GridColumn[] GridColumns(IReadOnlyList<GridAxis> axes, int rows)
@@ -167,7 +180,7 @@ public sealed class RunsTableWriter
     };
 
     private static async Task WriteTableAsync(
-        Stream stream, ParquetSchema schema, Columns c, GridColumn[] grid, CancellationToken ct)
+        Stream stream, ParquetSchema schema, Columns c, GridColumn[] grid, SettingColumn[] settings, CancellationToken ct)
     {
         await using var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: ct);
         using var rowGroup = writer.CreateRowGroup();
@@ -198,6 +211,8 @@ public sealed class RunsTableWriter
         await rowGroup.WriteAsync(SiloField, c.Silo);
         await rowGroup.WriteAsync(ErrorField, c.Error);
         await rowGroup.WriteAsync(NoteField, c.Note);
+        foreach (var setting in settings)
+            await setting.WriteAsync(rowGroup, ct);
         rowGroup.CompleteValidate();
     }
 

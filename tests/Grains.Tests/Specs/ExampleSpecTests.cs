@@ -21,12 +21,16 @@ public sealed class ExampleSpecTests
     }
 
     [Fact]
-    public void Liu_toy_example_is_the_11_by_11_grid_of_the_paper()
+    public void Liu_toy_example_spans_the_authors_decoder_lr_axis_and_contains_their_paper_scale_grid()
     {
         var sweep = SpecParser.ParseFile(Path.Combine(ExamplesFolder(), "liu-toy-phase-diagram.yaml"));
-        Assert.Equal(121, sweep.Size);
+        Assert.Equal(16 * 11, sweep.Size);
         var runs = sweep.Expand();
-        Assert.Equal(1e-4, runs[0].Config.Optimizer.Lr, 12);
+        Assert.Equal(1e-5, runs[0].Config.Optimizer.Lr, 12);
+        // Every point of the paper-scale notebook's 10^linspace(-4, -2, 11) is on the grid.
+        var lrs = runs.Select(r => r.Config.Optimizer.Lr).Distinct().ToList();
+        foreach (var exponent in Enumerable.Range(0, 11).Select(i => -4 + 0.2 * i))
+            Assert.Contains(lrs, lr => Math.Abs(Math.Log10(lr) - exponent) < 1e-9);
         Assert.Equal(1e-2, runs[^1].Config.Optimizer.Lr, 12);
         Assert.Equal(10.0, runs[^1].Config.Optimizer.WeightDecay);
         Assert.Equal(1e-3, runs[^1].Config.Optimizer.EmbeddingLr);
@@ -35,6 +39,19 @@ public sealed class ExampleSpecTests
         Assert.Equal(("mse", 30), (runs[0].Config.Task.Loss, runs[0].Config.Task.TargetDim));
         Assert.Equal(0.999, runs[0].Config.Optimizer.Beta2);
         Assert.Equal(45, (int)Math.Round(55 * runs[0].Config.Task.TrainFraction));
+    }
+
+    [Fact]
+    public void Seed_examples_use_the_authors_models()
+    {
+        var nanda = SpecParser.ParseFile(Path.Combine(ExamplesFolder(), "nanda-fraction-sweep.yaml")).Expand()[0].Config;
+        Assert.Equal(("nanda", "none", "nanda", "float64"), (nanda.Model.Preset, nanda.Model.Norm, nanda.Model.Init, nanda.Training.LossPrecision));
+        Assert.Equal("nanda", nanda.Task.Layout);
+        var power = SpecParser.ParseFile(Path.Combine(ExamplesFolder(), "power-division.yaml")).Expand()[0].Config;
+        Assert.Equal(("power", "post", "sinusoidal", false), (power.Model.Preset, power.Model.Norm, power.Model.Position, power.Model.AttentionBias));
+        Assert.Equal(("power", -1), (power.Task.Layout, power.Training.BatchSize));
+        foreach (var file in new[] { "omnigrok-mnist.yaml", "deep-grokking.yaml" })
+            Assert.Equal(0.999, SpecParser.ParseFile(Path.Combine(ExamplesFolder(), file)).Expand()[0].Config.Optimizer.Beta2);
     }
 
     private static string ExamplesFolder()

@@ -45,7 +45,36 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
             ("final_val_acc", "DOUBLE"), ("max_val_acc", "DOUBLE"), ("stopped_early", "BOOLEAN"), ("wall_time_s", "DOUBLE"),
             ("silo", "VARCHAR"), ("error", "VARCHAR"), ("note", "VARCHAR"),
         ];
-        Assert.Equal(expected, MetricsDuckDb.Describe(Source(sweep)));
+        var columns = MetricsDuckDb.Describe(Source(sweep));
+        Assert.Equal(expected, columns.Take(expected.Length));
+        // Then every other resolved setting, typed, each once: no grid axis repeated.
+        var settings = columns.Skip(expected.Length).ToList();
+        Assert.Contains(("seed", "BIGINT"), settings);
+        Assert.Contains(("norm", "VARCHAR"), settings);
+        Assert.Contains(("weight_decay", "DOUBLE"), settings);
+        Assert.Contains(("embedding_lr", "DOUBLE"), settings);
+        Assert.Contains(("preset", "VARCHAR"), settings);
+        Assert.DoesNotContain(settings, c => c.Name is "lr" or "depth" or "operation" or "ffn_bias");
+        Assert.Equal(columns.Count, columns.Select(c => c.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_preset_s_resolved_settings_are_on_record_for_every_run()
+    {
+        var sweep = SpecParser.Parse("""
+            name: preset-record
+            task: { kind: modular, operation: "x/y", modulus: 7, layout: power }
+            model: { preset: power, depth: 1 }
+            training: { batch_size: power }
+            grid:
+              lr: [1e-3, 3e-3]
+            """);
+
+        await _writer.WriteAsync(_out.Path, sweep, sweep.Expand(), new Dictionary<string, RunRecord>(), CancellationToken.None);
+
+        var rows = MetricsDuckDb.Rows($"SELECT preset, norm, position, attention_bias, ffn_bias, unembed_bias, init, depth, width, batch_size, embedding_lr FROM {Source(sweep)}");
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Equal(new object?[] { "power", "post", "sinusoidal", false, false, false, "torch", 1L, 128L, -1L, DBNull.Value }, r));
     }
 
     [Fact]
