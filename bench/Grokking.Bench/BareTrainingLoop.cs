@@ -23,6 +23,7 @@ public sealed class BareTrainingLoop : IDisposable
     private readonly GrokModel _model;
     private readonly AdamW _optimizer;
     private readonly EpochBatches _batches;
+    private readonly bool _float64Loss;
 
     private BareTrainingLoop(RunConfig config)
     {
@@ -34,7 +35,8 @@ public sealed class BareTrainingLoop : IDisposable
         using (var generator = new Generator(SplitMix64.Mix(config.Seed, InitPurpose)))
             _model.Initialise(generator, config.Model.InitScale);
         _optimizer = new AdamW(config.Optimizer, ParameterGroup.Split(_model, config.Optimizer));
-        long batch = config.Training.BatchSize <= 0 ? _data.TrainCount : Math.Min(config.Training.BatchSize, _data.TrainCount);
+        long batch = config.Training.BatchFor(_data.TrainCount);
+        _float64Loss = config.Training.LossPrecision == "float64";
         _batches = new EpochBatches(_data.TrainInputs, _data.TrainLabels, batch, config.Seed);
         _model.train();
     }
@@ -81,7 +83,7 @@ public sealed class BareTrainingLoop : IDisposable
     {
         var (inputs, labels) = _batches.Next();
         var logits = _model.forward(inputs);
-        var loss = TrainingLoss.Of(logits, labels, _targets);
+        var loss = TrainingLoss.Of(logits, labels, _targets, _float64Loss);
         _optimizer.ZeroGrad();
         loss.backward();
         _optimizer.Step();
