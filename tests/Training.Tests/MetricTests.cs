@@ -176,4 +176,22 @@ public class MetricTests
         Assert.True(tracker.ShouldStop);
         Assert.Equal(20, tracker.Outcome(40, 1.0).StepValLossBelow);
     }
+
+    [Fact]
+    public void Feature_rank_s_probe_spans_the_whole_validation_split_not_its_first_rows()
+    {
+        // Validation rows are sorted x-major, so the first 512 of x+y mod 97 at 50% hold only x <= 10.
+        var config = new RunConfig { Task = new TaskConfig { Operation = "x+y", Modulus = 97, TrainFraction = 0.5 } };
+        using var data = Tasks.ModularTask.Build(config.Task, config.Seed);
+        var rows = Runs.RunTrainer.ProbeRows(config, data.ValCount);
+        Assert.Equal(512, rows.Length);
+        Assert.Equal(rows.Length, rows.Distinct().Count());
+        var x = data.ValInputs.select(1, 0).data<long>().ToArray();
+        var probeX = rows.Select(r => x[r]).ToList();
+        Assert.True(probeX.Max() >= 90 && probeX.Min() <= 5, $"probe x spans {probeX.Min()}..{probeX.Max()}");
+        Assert.True(x.Take(512).Max() <= 11, "the first rows really are the small x (what the old probe measured)");
+        // Another seed draws another probe; the same seed the same one.
+        Assert.Equal(rows, Runs.RunTrainer.ProbeRows(config, data.ValCount));
+        Assert.NotEqual(rows, Runs.RunTrainer.ProbeRows(config with { Seed = 1 }, data.ValCount));
+    }
 }

@@ -159,6 +159,20 @@ public class ReferenceModelTests
         Assert.True(rows.Count < 50);
     }
 
+    [Fact]
+    public void Liu_et_al_s_toy_model_has_uniform_embeddings_and_a_width_200_tanh_decoder()
+    {
+        // grokking-squared toy/train_add.py: reprs (torch.rand(p, 1) - 1/2) (228-230); Linear(1, 200), Linear(200, 200),
+        // Linear(200, 30) with PyTorch's defaults (8-20, 64; output_dim 30, 52): 10 + 400 + 40,200 + 6,030 parameters.
+        TorchRuntime.Initialise();
+        using var model = new ToyModel(symbols: 10, embeddingDim: 1, depth: 3, width: 200, classes: 30);
+        using (var generator = new Generator(4)) model.Initialise(generator, 1.0);
+        Assert.Equal(46_640, model.parameters().Sum(p => p.numel()));
+        var embeddings = model.TokenEmbeddings.data<float>().ToArray();
+        Assert.All(embeddings, e => Assert.InRange(e, -0.5f, 0.5f));
+        Assert.True(embeddings.Max() - embeddings.Min() > 0.3, "ten draws of U(-0.5, 0.5) spread out");
+    }
+
     private static void AssertStd(Tensor weight, double expected)
     {
         double std = weight.std().item<float>();

@@ -51,7 +51,7 @@ public sealed class RunTrainer : IRunTrainer
         _valLabels = _data.ValLabels.to(_device);
         // Feature rank's probe: validation inputs drawn uniformly (seeded), not the first rows, which for modular
         // tasks are the equations with the smallest x.
-        using (var probeRows = tensor(TaskData.Sample(_data.ValCount, config.Training.ProbeSize, SplitMix64.Mix(config.Seed, ProbePurpose)), device: _device))
+        using (var probeRows = tensor(ProbeRows(config, _data.ValCount), device: _device))
             _probe = _valInputs.index_select(0, probeRows);
         _batchSize = config.Training.BatchFor(_data.TrainCount);
         _float64Loss = config.Training.LossPrecision == "float64";
@@ -77,6 +77,10 @@ public sealed class RunTrainer : IRunTrainer
         _optimizer = new AdamW(config.Optimizer, ParameterGroup.Split(_model, config.Optimizer));
         _tracker = new OutcomeTracker(config.Training);
     }
+
+    /// <summary>The validation rows of feature rank's probe: <c>probe_size</c> drawn uniformly by the run's seed, ascending.</summary>
+    public static long[] ProbeRows(RunConfig config, long validationCount) =>
+        TaskData.Sample(validationCount, config.Training.ProbeSize, SplitMix64.Mix(config.Seed, ProbePurpose));
 
     /// <summary>A fresh run at step 0.</summary>
     public static RunTrainer Create(RunConfig config, Device? device = null) => new(config, device);
