@@ -5,9 +5,10 @@ using Grokking.Client.Plots;
 namespace Grokking.Client.Commands;
 
 /// <summary>
-/// `grokking plot SWEEP_DIR [--x AXIS --y AXIS --metric M] [--runs ID,...] [--line COLUMN] [--out FOLDER]`: writes a finished sweep's
-/// phase diagram, learning curves and per-layer figures as PNGs and prints their paths; with `--line COLUMN [--x AXIS]`
-/// it writes only a line plot of that runs.parquet column against the axis.
+/// `grokking plot SWEEP_DIR [--x AXIS --y AXIS --metric M] [--runs ID,...] [--line COLUMN [--reference FILE.csv ...]] [--out FOLDER]`:
+/// writes a finished sweep's phase diagram, learning curves and per-layer figures as PNGs and prints their paths; with
+/// `--line COLUMN [--x AXIS]` it writes only a line plot of that runs.parquet column against the axis, with any published
+/// curves given by --reference drawn dashed beside it.
 /// </summary>
 public static class PlotCommand
 {
@@ -26,6 +27,12 @@ public static class PlotCommand
                 + "against --x, one line per value of the other grid axes, to line-COLUMN-AXIS.png; the default figures are not redrawn. "
                 + "A step column's NULL (never reached) is drawn in a 'never' row above the data.",
         };
+        var references = new Option<string[]>("--reference")
+        {
+            Description = "With --line: a CSV file of a published curve to draw dashed on the same axes (may be given more than once). "
+                + "Its header names the --x axis and the --line column, and optionally label (default: the file name); "
+                + "an empty cell in the --line column is a step never reached.",
+        };
         var runs = new Option<string?>("--runs")
         {
             Description = $"Comma-separated run ids for the learning curves and layer figures (default: up to {ExampleRuns.Count}: the largest grokking gaps and one run that never generalised).",
@@ -33,7 +40,7 @@ public static class PlotCommand
         var output = new Option<string?>("--out") { Description = "Folder for the PNGs (default: SWEEP_DIR/plots)." };
         var command = new Command("plot", "Draw a finished sweep's phase diagram, learning curves and per-layer dynamics as PNGs, or with --line one outcome column as a line plot.")
         {
-            folder, x, y, metric, line, runs, output,
+            folder, x, y, metric, line, references, runs, output,
         };
         command.SetAction(r => Execute(r.GetValue(folder)!, new PlotRequest
         {
@@ -41,6 +48,7 @@ public static class PlotCommand
             Y = r.GetValue(y),
             Metric = r.GetValue(metric),
             Line = r.GetValue(line),
+            References = r.GetValue(references) is { Length: > 0 } files ? files : null,
             Runs = r.GetValue(runs)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         }, r.GetValue(output)));
         return command;

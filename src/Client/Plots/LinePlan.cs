@@ -2,23 +2,29 @@ namespace Grokking.Client.Plots;
 
 /// <summary>
 /// What a line plot draws: one numeric runs.parquet column against one grid axis, one <see cref="LineSeries"/> per
-/// combination of values of the other grid axes that vary (one per operation, one per seed, ...), and the scales.
+/// combination of values of the other grid axes that vary (one per operation, one per seed, ...), published curves to
+/// compare with (<see cref="References"/>), and the scales, chosen for sweep and reference values together.
 /// </summary>
 public sealed class LinePlan
 {
     // Steps that span less than this factor read better on a linear scale.
     private const double LogSpan = 10;
 
-    private LinePlan(string column, GridAxis x, IReadOnlyList<GridAxis> lineAxes, IReadOnlyList<GridAxis> fixedAxes, IReadOnlyList<LineSeries> lines)
+    private LinePlan(
+        string column, GridAxis x, IReadOnlyList<GridAxis> lineAxes, IReadOnlyList<GridAxis> fixedAxes, IReadOnlyList<LineSeries> lines,
+        IReadOnlyList<LineSeries> references)
     {
         Column = column;
         X = x;
         LineAxes = lineAxes;
         Fixed = fixedAxes;
         Lines = lines;
+        References = references;
         IsStep = IsStepColumn(column);
-        var values = lines.SelectMany(l => l.Points).Select(p => p.Y).OfType<double>().ToList();
+        var values = lines.Concat(references).SelectMany(l => l.Points).Select(p => p.Y).OfType<double>().ToList();
         LogY = IsStep && values.Count > 1 && values.Min() > 0 && values.Max() / values.Min() > LogSpan;
+        // A reference at x <= 0 has no place on a log axis; the grid is then drawn linear too.
+        LogX = x.IsLogSpaced && references.SelectMany(r => r.Points).All(p => (double)p.X > 0);
     }
 
     /// <summary>The runs.parquet column up the plot.</summary>
@@ -36,25 +42,38 @@ public sealed class LinePlan
     /// <summary>The lines in grid order of <see cref="LineAxes"/>; one line when there are none.</summary>
     public IReadOnlyList<LineSeries> Lines { get; }
 
+    /// <summary>Published curves from <c>--reference</c> CSV files, in the order given; their x values are numbers.</summary>
+    public IReadOnlyList<LineSeries> References { get; }
+
     /// <summary>A step count (step_* or grokking_gap), where NULL in a finished run means the step was never reached.</summary>
     public bool IsStep { get; }
 
-    /// <summary>A step column whose values are all positive and span more than a factor of 10.</summary>
+    /// <summary>A step column whose values, the runs' and the references' together, are all positive and span more than a factor of 10.</summary>
     public bool LogY { get; }
 
-    /// <summary>The grid axis steps by a constant factor, as the phase diagram decides (<see cref="GridAxis.IsLogSpaced"/>).</summary>
-    public bool LogX => X.IsLogSpaced;
+    /// <summary>
+    /// The grid axis steps by a constant factor, as the phase diagram decides (<see cref="GridAxis.IsLogSpaced"/>), and
+    /// every reference point lies at a positive x.
+    /// </summary>
+    public bool LogX { get; }
 
-    /// <summary>Any run drawn in the "never" row (never reached the step, or diverged).</summary>
-    public bool HasNeverRow => Lines.Any(l => l.Points.Any(p => p.Kind is LinePointKind.Never or LinePointKind.Diverged));
+    /// <summary>Any run or reference point drawn in the "never" row (never reached the step, or diverged).</summary>
+    public bool HasNeverRow => Lines.Concat(References).Any(l => l.Points.Any(p => p.Kind is LinePointKind.Never or LinePointKind.Diverged));
 
     public static bool IsStepColumn(string column) => column.StartsWith("step_", StringComparison.Ordinal) || column == "grokking_gap";
 
-    /// <summary>Plans <paramref name="column"/> against <paramref name="x"/>, a grid axis of <paramref name="sweep"/>.</summary>
-    /// <exception cref="PlotInputException">The column is unknown, a grid axis or not numeric; the message lists the numeric columns.</exception>
-    public static LinePlan Build(SweepResults sweep, string column, GridAxis x)
+    /// <summary>
+    /// Plans <paramref name="column"/> against <paramref name="x"/>, a grid axis of <paramref name="sweep"/>, with the
+    /// curves of the <paramref name="references"/> CSV files (<see cref="ReferenceCsv"/>).
+    /// </summary>
+    /// <exception cref="PlotInputException">
+    /// The column is unknown, a grid axis or not numeric (the message lists the numeric columns), or a reference file is
+    /// refused by <see cref="ReferenceCsv.Read"/> or given for an axis that holds text.
+    /// </exception>
+    public static LinePlan Build(SweepResults sweep, string column, GridAxis x, IReadOnlyList<string>? references = null)
     {
         CheckColumn(sweep, column);
+        var curves = (references ?? []).SelectMany(path => Reference(sweep, column, x, path)).ToList();
         var others = sweep.Axes.Where(a => a.Name != x.Name).ToList();
         var lineAxes = others.Where(a => a.Values.Count > 1).ToList();
         var isStep = IsStepColumn(column);
@@ -66,7 +85,19 @@ public sealed class LinePlan
                 g.OrderBy(r => x.IndexOf(r.Parameters[x.Name])).ThenBy(r => r.Index)
                     .Select(r => Point(r, x, column, isStep)).ToList()))
             .ToList();
-        return new LinePlan(column, x, lineAxes, others.Where(a => a.Values.Count == 1).ToList(), lines);
+        return new LinePlan(column, x, lineAxes, others.Where(a => a.Values.Count == 1).ToList(), lines, curves);
+    }
+
+    private static IReadOnlyList<LineSeries> Reference(SweepResults sweep, string column, GridAxis x, string path)
+    {
+        // A CSV cell is a number, and a number has no place among operation names.
+        if (!x.Values.All(v => GridAxis.AsNumber(v) is not null))
+        {
+            var numeric = sweep.Axes.Where(a => a.Values.All(v => GridAxis.AsNumber(v) is not null)).Select(a => a.Name).ToList();
+            throw new PlotInputException($"--reference {path}: --x {x.Name} holds text, so a reference's numbers have no place on it; " +
+                $"accepted: {(numeric.Count > 0 ? "--x " + string.Join(", ", numeric) : $"a sweep with a numeric grid axis ({sweep.Name} has none)")}");
+        }
+        return ReferenceCsv.Read(path, x.Name, column);
     }
 
     // The point a run contributes: its number, or why it has none.

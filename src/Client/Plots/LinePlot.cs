@@ -6,7 +6,8 @@ namespace Grokking.Client.Plots;
 /// <summary>
 /// Renders a <see cref="LinePlan"/> as a PNG: one coloured line per combination of the other grid axes, a gap where a
 /// run has no value, and a "never" row above the data for step columns, with a hollow circle for a run that finished
-/// without reaching the step and a cross for one that diverged, joined to its line by a dotted segment.
+/// without reaching the step and a cross for one that diverged, joined to its line by a dotted segment. Reference
+/// curves are dashed, in black and greys, each with its own marker (hollow in the "never" row).
 /// </summary>
 public static class LinePlot
 {
@@ -20,6 +21,17 @@ public static class LinePlot
     private const double NeverRow = 0.14;
 
     private static readonly Color SeparatorColor = Color.FromHex("#9a9a9a");
+
+    // Neutral shades keep published curves apart from the sweep's palette; the marker tells references apart.
+    private static readonly Color[] ReferenceColors = [Colors.Black, Color.FromHex("#5a5a5a"), Color.FromHex("#8c8c8c")];
+
+    private static readonly (MarkerShape Value, MarkerShape Never)[] ReferenceMarkers =
+    [
+        (MarkerShape.FilledSquare, MarkerShape.OpenSquare),
+        (MarkerShape.FilledTriangleUp, MarkerShape.OpenTriangleUp),
+        (MarkerShape.FilledDiamond, MarkerShape.OpenDiamond),
+        (MarkerShape.FilledTriangleDown, MarkerShape.OpenTriangleDown),
+    ];
 
     public static void Save(LinePlan plan, string sweepName, string path)
     {
@@ -35,14 +47,18 @@ public static class LinePlot
         var span = high - low;
         double? never = plan.HasNeverRow ? high + NeverRow * span : null;
         var xs = plan.X.Values.Select(XPos).Order().ToList();
-        var (left, right) = XLimits(xs, numericX);
+        var referenceXs = plan.References.SelectMany(r => r.Points).Select(p => XPos(p.X)).ToList();
+        var (left, right) = XLimits(xs.Concat(referenceXs).Order().ToList(), numericX);
         // Runs that never got there all land on one row; a small sideways offset per line keeps their markers apart.
         var gap = xs.Count > 1 ? xs.Zip(xs.Skip(1), (a, b) => b - a).Min() : right - left;
         var colors = Palette(plan.Lines.Count);
-        for (var i = 0; i < plan.Lines.Count; i++)
+        var looks = colors.Select(c => new Look(c, MarkerShape.FilledCircle, MarkerShape.OpenCircle, LinePattern.Solid))
+            .Concat(plan.References.Select((_, i) => ReferenceLook(i))).ToList();
+        var series = plan.Lines.Concat(plan.References).ToList();
+        for (var i = 0; i < series.Count; i++)
         {
-            var offset = plan.Lines.Count == 1 ? 0 : (i / (plan.Lines.Count - 1.0) - 0.5) * 0.4 * gap;
-            DrawLine(plot, plan.Lines[i], colors[i], XPos, YPos, never, offset);
+            var offset = series.Count == 1 ? 0 : (i / (series.Count - 1.0) - 0.5) * 0.4 * gap;
+            DrawLine(plot, series[i], looks[i], XPos, YPos, never, offset);
         }
         if (never is not null) plot.Add.HorizontalLine(high + NeverRow / 2 * span, 1, SeparatorColor, LinePattern.Dashed);
 
@@ -62,21 +78,32 @@ public static class LinePlot
         plot.YLabel(plan.LogY ? $"{plan.Column} (log scale)" : plan.Column, 14);
         plot.Axes.SetLimits(left, right, bottom, (never ?? high) + 0.06 * span);
 
-        ShowLegend(plot, Legend(plan, colors));
+        ShowLegend(plot, Legend(plan, sweepName, colors));
         plot.Title(Title(plan, sweepName), 15);
         plot.SavePng(path, Width, Height);
     }
 
-    private static void DrawLine(Plot plot, LineSeries line, Color color, Func<object, double> xPos, Func<double, double> yPos, double? never, double offset)
+    /// <summary>How one line is drawn: its colour, its marker on the line and in the "never" row, and its stroke.</summary>
+    private readonly record struct Look(Color Color, MarkerShape Marker, MarkerShape NeverMarker, LinePattern Pattern);
+
+    private static Look ReferenceLook(int index)
     {
+        var (value, never) = ReferenceMarkers[index % ReferenceMarkers.Length];
+        return new Look(ReferenceColors[index % ReferenceColors.Length], value, never, LinePattern.Dashed);
+    }
+
+    private static void DrawLine(Plot plot, LineSeries line, Look look, Func<object, double> xPos, Func<double, double> yPos, double? never, double offset)
+    {
+        var color = look.Color;
         var segment = new List<(double X, double Y)>();
         void Flush()
         {
             if (segment.Count == 0) return;
             var scatter = plot.Add.ScatterLine(segment.Select(p => p.X).ToArray(), segment.Select(p => p.Y).ToArray(), color);
             scatter.LineWidth = 2.5f;
-            scatter.MarkerShape = MarkerShape.FilledCircle;
-            scatter.MarkerSize = 8;
+            scatter.LinePattern = look.Pattern;
+            scatter.MarkerShape = look.Marker;
+            scatter.MarkerSize = look.Pattern == LinePattern.Solid ? 8 : 9;
             segment.Clear();
         }
         (double X, double Y)? previous = null;
@@ -94,7 +121,7 @@ public static class LinePlot
                 if (point.Kind is (LinePointKind.Never or LinePointKind.Diverged) && never is { } row)
                 {
                     here = (xPos(point.X) + offset, row);
-                    var marker = plot.Add.Marker(here.Value.X, row, point.Kind == LinePointKind.Never ? MarkerShape.OpenCircle : MarkerShape.Eks, 12, color);
+                    var marker = plot.Add.Marker(here.Value.X, row, point.Kind == LinePointKind.Never ? look.NeverMarker : MarkerShape.Eks, 12, color);
                     marker.MarkerLineWidth = 2.5f;
                 }
             }
@@ -109,7 +136,7 @@ public static class LinePlot
     // The values' extent on the plotted scale; a linear scale starts at zero so heights compare honestly.
     private static (double Low, double High) DataRange(LinePlan plan, Func<double, double> yPos)
     {
-        var values = plan.Lines.SelectMany(l => l.Points).Select(p => p.Y).OfType<double>().Select(yPos).ToList();
+        var values = plan.Lines.Concat(plan.References).SelectMany(l => l.Points).Select(p => p.Y).OfType<double>().Select(yPos).ToList();
         if (values.Count == 0) return (0, 1);
         var (low, high) = (values.Min(), values.Max());
         if (!plan.LogY && low >= 0) low = 0;
@@ -194,38 +221,54 @@ public static class LinePlot
         return $"sweep {sweepName}: {what} against {plan.X.Name}\n{string.Join("; ", details)}";
     }
 
-    // A line per entry when there are several, then what the markers and gaps mean where the figure has them.
-    private static List<LegendItem> Legend(LinePlan plan, IReadOnlyList<Color> colors)
+    // A line per entry when there are several (or references to tell the sweep from), each reference, then what the
+    // markers and gaps mean where the figure has them.
+    private static List<LegendItem> Legend(LinePlan plan, string sweepName, IReadOnlyList<Color> colors)
     {
         var items = new List<LegendItem>();
         if (plan.LineAxes.Count > 0)
-            items.AddRange(plan.Lines.Select((l, i) => new LegendItem
-            {
-                LabelText = l.Label,
-                LineColor = colors[i],
-                LineWidth = 2.5f,
-                MarkerShape = MarkerShape.FilledCircle,
-                MarkerSize = 8,
-                MarkerFillColor = colors[i],
-                MarkerLineColor = colors[i],
-            }));
+            items.AddRange(plan.Lines.Select((l, i) => Entry(l.Label, colors[i], MarkerShape.FilledCircle, LinePattern.Solid)));
+        else if (plan.References.Count > 0)
+            items.Add(Entry($"sweep {sweepName}", colors[0], MarkerShape.FilledCircle, LinePattern.Solid));
+        var looks = plan.References.Select((_, i) => ReferenceLook(i)).ToList();
+        items.AddRange(plan.References.Select((r, i) => Entry(r.Label, looks[i].Color, looks[i].Marker, looks[i].Pattern)));
         var kinds = plan.Lines.SelectMany(l => l.Points).Select(p => p.Kind).ToHashSet();
         if (kinds.Contains(LinePointKind.Never))
-            items.Add(Marker(MarkerShape.OpenCircle, "never: the run finished without reaching it"));
+            items.Add(Marker(MarkerShape.OpenCircle, Colors.Black, "never: the run finished without reaching it"));
+        for (var i = 0; i < plan.References.Count; i++)
+            if (plan.References[i].Points.Any(p => p.Kind == LinePointKind.Never))
+                items.Add(Marker(looks[i].NeverMarker, looks[i].Color, $"never: {plan.References[i].Label} did not reach it"));
         if (kinds.Contains(LinePointKind.Diverged))
-            items.Add(Marker(MarkerShape.Eks, "diverged: loss became NaN or infinite"));
-        if (kinds.Contains(LinePointKind.Missing))
-            items.Add(new LegendItem { LabelText = "gap: no value (failed or cancelled run, or NULL)", LineWidth = 0, MarkerShape = MarkerShape.None });
+            items.Add(Marker(MarkerShape.Eks, Colors.Black, "diverged: loss became NaN or infinite"));
+        var emptyCell = plan.References.Any(r => r.Points.Any(p => p.Kind == LinePointKind.Missing));
+        if (kinds.Contains(LinePointKind.Missing) || emptyCell)
+        {
+            var why = kinds.Contains(LinePointKind.Missing) ? "failed or cancelled run, or NULL" : "";
+            why += emptyCell ? (why.Length > 0 ? "; " : "") + "empty reference cell" : "";
+            items.Add(new LegendItem { LabelText = $"gap: no value ({why})", LineWidth = 0, MarkerShape = MarkerShape.None });
+        }
         return items;
     }
 
-    private static LegendItem Marker(MarkerShape shape, string label) => new()
+    private static LegendItem Entry(string label, Color color, MarkerShape marker, LinePattern pattern) => new()
+    {
+        LabelText = label,
+        LineColor = color,
+        LineWidth = 2.5f,
+        LinePattern = pattern,
+        MarkerShape = marker,
+        MarkerSize = 8,
+        MarkerFillColor = color,
+        MarkerLineColor = color,
+    };
+
+    private static LegendItem Marker(MarkerShape shape, Color color, string label) => new()
     {
         LabelText = label,
         LineWidth = 0,
         MarkerShape = shape,
         MarkerSize = 12,
-        MarkerLineColor = Colors.Black,
+        MarkerLineColor = color,
         MarkerLineWidth = 2,
         MarkerFillColor = Colors.Transparent,
     };

@@ -15,6 +15,9 @@ public sealed record PlotRequest
     /// <summary>A numeric runs.parquet column to draw as a line plot against <see cref="X"/>, instead of the default figures.</summary>
     public string? Line { get; init; }
 
+    /// <summary>CSV files of published curves to draw on the <see cref="Line"/> plot for comparison (<see cref="ReferenceCsv"/>).</summary>
+    public IReadOnlyList<string>? References { get; init; }
+
     /// <summary>Runs for the learning curves and layer figures (default: <see cref="ExampleRuns"/>).</summary>
     public IReadOnlyList<string>? Runs { get; init; }
 }

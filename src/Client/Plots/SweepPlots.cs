@@ -33,6 +33,9 @@ public sealed class SweepPlots
     public static SweepPlots Plan(SweepResults sweep, PlotRequest request)
     {
         if (request.Line is not null) return PlanLine(sweep, request);
+        if (request.References is { Count: > 0 } references)
+            throw new PlotInputException(
+                $"--reference {references[0]}: drawn only on a line plot; accepted: --line COLUMN [--x AXIS] --reference FILE.csv");
         var metric = PhaseMetric.Parse(request.Metric ?? PhaseMetric.StepVal99.Name);
         var x = request.X is null ? null : Axis(sweep, "--x", request.X);
         var y = request.Y is null ? null : Axis(sweep, "--y", request.Y);
@@ -116,11 +119,11 @@ public sealed class SweepPlots
         if (request.Runs is not null) unused.Add("--runs");
         if (unused.Count > 0)
             throw new PlotInputException(
-                $"{string.Join(", ", unused)}: not used with --line, which draws only the line plot; accepted with --line: --x AXIS, --out FOLDER");
+                $"{string.Join(", ", unused)}: not used with --line, which draws only the line plot; accepted with --line: --x AXIS, --reference FILE.csv, --out FOLDER");
         if (sweep.Axes.Count == 0)
             throw new PlotInputException($"--line {column}: sweep {sweep.Name} has no grid axes; accepted: a sweep with at least one grid axis to draw against");
         var x = request.X is null ? sweep.Axes[0] : Axis(sweep, "--x", request.X);
-        return new SweepPlots(sweep, x, null, PhaseMetric.StepVal99, [], LinePlan.Build(sweep, column, x));
+        return new SweepPlots(sweep, x, null, PhaseMetric.StepVal99, [], LinePlan.Build(sweep, column, x, request.References));
     }
 
     private static GridAxis Axis(SweepResults sweep, string option, string name) =>
