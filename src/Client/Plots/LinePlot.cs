@@ -47,14 +47,16 @@ public static class LinePlot
         var span = high - low;
         double? never = plan.HasNeverRow ? high + NeverRow * span : null;
         var xs = plan.X.Values.Select(XPos).Order().ToList();
-        var referenceXs = plan.References.SelectMany(r => r.Points).Select(p => XPos(p.X)).ToList();
-        var (left, right) = XLimits(xs.Concat(referenceXs).Order().ToList(), numericX);
+        var all = xs.Concat(plan.References.SelectMany(r => r.Points).Select(p => XPos(p.X))).Order().ToList();
+        var (left, right) = XLimits(all, numericX);
         // Runs that never got there all land on one row; a small sideways offset per line keeps their markers apart.
         var gap = xs.Count > 1 ? xs.Zip(xs.Skip(1), (a, b) => b - a).Min() : right - left;
-        var colors = Palette(plan.Lines.Count);
-        var looks = colors.Select(c => new Look(c, MarkerShape.FilledCircle, MarkerShape.OpenCircle, LinePattern.Solid))
-            .Concat(plan.References.Select((_, i) => ReferenceLook(i))).ToList();
         var series = plan.Lines.Concat(plan.References).ToList();
+        if (never is not null && series.Count > 1)
+            (left, right) = (Math.Min(left, all[0] - 0.3 * gap), Math.Max(right, all[^1] + 0.3 * gap));
+        var colors = Palette(plan.Lines.Count);
+        var looks = colors.Select(c => new Look(c, MarkerShape.FilledCircle, MarkerShape.OpenCircle, LinePattern.Solid, 8))
+            .Concat(plan.References.Select((_, i) => ReferenceLook(i))).ToList();
         for (var i = 0; i < series.Count; i++)
         {
             var offset = series.Count == 1 ? 0 : (i / (series.Count - 1.0) - 0.5) * 0.4 * gap;
@@ -62,7 +64,7 @@ public static class LinePlot
         }
         if (never is not null) plot.Add.HorizontalLine(high + NeverRow / 2 * span, 1, SeparatorColor, LinePattern.Dashed);
 
-        plot.Axes.Bottom.TickGenerator = XTicks(plan.X, XPos);
+        plot.Axes.Bottom.TickGenerator = XTicks(plan, XPos, right - left);
         plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
         plot.XLabel(plan.X.Title, 14);
         var longest = plan.X.Values.Max(v => plan.X.Label(v).Length);
@@ -84,12 +86,13 @@ public static class LinePlot
     }
 
     /// <summary>How one line is drawn: its colour, its marker on the line and in the "never" row, and its stroke.</summary>
-    private readonly record struct Look(Color Color, MarkerShape Marker, MarkerShape NeverMarker, LinePattern Pattern);
+    private readonly record struct Look(Color Color, MarkerShape Marker, MarkerShape NeverMarker, LinePattern Pattern, float MarkerSize);
 
     private static Look ReferenceLook(int index)
     {
         var (value, never) = ReferenceMarkers[index % ReferenceMarkers.Length];
-        return new Look(ReferenceColors[index % ReferenceColors.Length], value, never, LinePattern.Dashed);
+        // A square or triangle looks smaller than a circle of the same size.
+        return new Look(ReferenceColors[index % ReferenceColors.Length], value, never, LinePattern.Dashed, 10);
     }
 
     private static void DrawLine(Plot plot, LineSeries line, Look look, Func<object, double> xPos, Func<double, double> yPos, double? never, double offset)
@@ -103,7 +106,7 @@ public static class LinePlot
             scatter.LineWidth = 2.5f;
             scatter.LinePattern = look.Pattern;
             scatter.MarkerShape = look.Marker;
-            scatter.MarkerSize = look.Pattern == LinePattern.Solid ? 8 : 9;
+            scatter.MarkerSize = look.MarkerSize;
             segment.Clear();
         }
         (double X, double Y)? previous = null;
@@ -161,14 +164,36 @@ public static class LinePlot
         return Enumerable.Range(0, count).Select(i => ramp.GetColor(0.05 + 0.9 * i / (count - 1))).ToArray();
     }
 
-    private static NumericManual XTicks(GridAxis axis, Func<object, double> xPos)
+    /// <summary>A tick per grid value, and one per reference x beyond the grid where its label has room.</summary>
+    private static NumericManual XTicks(LinePlan plan, Func<object, double> xPos, double width)
     {
+        var axis = plan.X;
         var ticks = new NumericManual();
+        var labelled = new List<double>();
         var every = (axis.Values.Count + MaxTickLabels - 1) / MaxTickLabels;
         for (var i = 0; i < axis.Values.Count; i++)
         {
-            if (i % every == 0) ticks.AddMajor(xPos(axis.Values[i]), axis.Label(axis.Values[i]));
-            else ticks.AddMinor(xPos(axis.Values[i]));
+            var at = xPos(axis.Values[i]);
+            if (i % every != 0)
+            {
+                ticks.AddMinor(at);
+                continue;
+            }
+            ticks.AddMajor(at, axis.Label(axis.Values[i]));
+            labelled.Add(at);
+        }
+        // A reference point past the grid's ends would otherwise have no labelled tick to read its x against.
+        var (first, last) = (axis.Values.Min(xPos), axis.Values.Max(xPos));
+        foreach (var x in plan.References.SelectMany(r => r.Points).Select(p => p.X).DistinctBy(xPos).OrderBy(xPos))
+        {
+            var at = xPos(x);
+            if (at >= first && at <= last) continue;
+            if (labelled.All(l => Math.Abs(l - at) > 0.05 * width))
+            {
+                ticks.AddMajor(at, axis.Label(x));
+                labelled.Add(at);
+            }
+            else ticks.AddMinor(at);
         }
         return ticks;
     }
