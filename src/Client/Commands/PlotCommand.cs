@@ -62,6 +62,9 @@ public static class PlotCommand
             // --line, --metric is refused as unused once the sweep is open).
             if (request.Metric is not null && request.Line is null) PhaseMetric.Parse(request.Metric);
             using var sweep = SweepResults.Load(folder);
+            if (sweep.UnfinishedRuns > 0)
+                Console.Error.WriteLine($"note: sweep {sweep.Name} is unfinished ({sweep.UnfinishedRuns} of {sweep.Runs.Count} runs pending or running): " +
+                    "the figures show what it has written so far; its runs without an outcome are empty cells.");
             var plots = SweepPlots.Plan(sweep, request);
             var target = output is null ? SweepPlots.DefaultFolder(sweep) : Path.GetFullPath(output);
             if (File.Exists(target)) throw new PlotInputException($"--out {output}: is a file; give a folder for the PNGs.");

@@ -39,6 +39,9 @@ public sealed class SweepResults : IDisposable
     /// <summary>Every grid point in grid order.</summary>
     public IReadOnlyList<RunResult> Runs { get; }
 
+    /// <summary>Runs still pending or running: the sweep is read as far as it has got.</summary>
+    public int UnfinishedRuns => Runs.Count(r => r.Status is "pending" or "running");
+
     /// <summary>Every runs.parquet column with the .NET type DuckDB reads it as (string, long, double, bool, ...).</summary>
     public IReadOnlyDictionary<string, Type> ColumnTypes { get; }
 
@@ -48,8 +51,11 @@ public sealed class SweepResults : IDisposable
     /// </summary>
     public IReadOnlyList<string> NumericColumns { get; }
 
-    /// <summary>Opens a finished sweep: a <c>sweep=NAME</c> folder, or an output folder holding exactly one sweep.</summary>
-    /// <exception cref="PlotInputException">No such folder, no sweep in it, or runs still pending or running.</exception>
+    /// <summary>
+    /// Opens a sweep: a <c>sweep=NAME</c> folder, or an output folder holding exactly one sweep. A sweep still running is
+    /// read as far as it has got (<see cref="UnfinishedRuns"/>): its runs without an outcome are empty cells and partial curves.
+    /// </summary>
+    /// <exception cref="PlotInputException">No such folder or no sweep in it.</exception>
     public static SweepResults Load(string folder)
     {
         var full = Path.GetFullPath(folder);
@@ -120,10 +126,6 @@ public sealed class SweepResults : IDisposable
             .ToList();
         var name = rows.Count > 0 && rows[0][Column("sweep_id")] is string id ? id : Path.GetFileName(full).Replace("sweep=", "", StringComparison.Ordinal);
         if (rows.Count == 0) throw new PlotInputException($"{folder}: sweep {name} has no runs in runs.parquet.");
-        var unfinished = rows.Count(r => r[status] is "pending" or "running");
-        if (unfinished > 0)
-            throw new PlotInputException(
-                $"{folder}: sweep {name} is unfinished ({unfinished} of {rows.Count} runs pending or running); plot it once `grokking run` or `grokking watch` reports it finished.");
         var runs = rows.Select(r => new RunResult
         {
             RunId = (string)r[runId],
