@@ -46,6 +46,20 @@ internal static class Cli
         return (outDir, stdout);
     }
 
+    /// <summary>
+    /// Runs `grokking plot SWEEP_DIR OPTIONS --out` a fresh folder under <paramref name="parent"/>, asserting exit code 2,
+    /// no output and no folder written; returns its one error line.
+    /// </summary>
+    public static string PlotRefused(string parent, string sweepDir, params string[] options)
+    {
+        var output = Path.Combine(parent, Guid.NewGuid().ToString("N"));
+        var (code, stdout, stderr) = Run(TimeSpan.FromSeconds(90), ["plot", sweepDir, .. options, "--out", output]);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.False(Directory.Exists(output), "a refused plot command created its output folder");
+        return stderr.TrimEnd();
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

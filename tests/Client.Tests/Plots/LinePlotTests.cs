@@ -108,16 +108,7 @@ public sealed class LinePlotTests : IDisposable
         Assert.Equal([null, null, 9000, 2500, 800, 300], sweep.Runs.Select(r => r.Numbers["step_val_loss_below"]));
     }
 
-    /// <summary>Runs `grokking plot` expecting exit code 2, nothing written, and returns its one error line.</summary>
-    private string Refused(string sweepDir, params string[] options)
-    {
-        var output = Path.Combine(_work.Path, Guid.NewGuid().ToString("N"));
-        var (code, stdout, stderr) = Plot([sweepDir, .. options, "--out", output]);
-        Assert.Equal(2, code);
-        Assert.Equal("", stdout);
-        Assert.False(Directory.Exists(output), "a refused plot command created its output folder");
-        return stderr.TrimEnd();
-    }
+    private string Refused(string sweepDir, params string[] options) => Cli.PlotRefused(_work.Path, sweepDir, options);
 
     private const string Accepted =
         "accepted: failures, steps_trained, step_train_99, step_val_99, grokking_gap, step_val_loss_below, final_val_acc, max_val_acc, wall_time_s";

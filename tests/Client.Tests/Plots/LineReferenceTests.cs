@@ -110,16 +110,7 @@ public sealed class LineReferenceTests : IDisposable
 
     private static (int Code, string Stdout, string Stderr) Plot(params string[] args) => Cli.Run(Timeout, ["plot", .. args]);
 
-    /// <summary>Runs `grokking plot` expecting exit code 2, nothing written, and returns its one error line.</summary>
-    private string Refused(string sweepDir, params string[] options)
-    {
-        var output = Path.Combine(_work.Path, Guid.NewGuid().ToString("N"));
-        var (code, stdout, stderr) = Plot([sweepDir, .. options, "--out", output]);
-        Assert.Equal(2, code);
-        Assert.Equal("", stdout);
-        Assert.False(Directory.Exists(output), "a refused plot command created its output folder");
-        return stderr.TrimEnd();
-    }
+    private string Refused(string sweepDir, params string[] options) => Cli.PlotRefused(_work.Path, sweepDir, options);
 
     private const string Accepted =
         "accepted: a CSV file whose header row names train_fraction and step_val_loss_below (and optionally label), one row per point";
