@@ -1,3 +1,4 @@
+using static TorchSharp.torch;
 using Grokking.Training.Config;
 
 namespace Grokking.Training.Tasks;
@@ -57,56 +58,43 @@ public static class ModularTask
         bool group = ModularOperations.IsPermutationGroup(task.Operation);
         int numbers = group ? 120 : task.Modulus;
         int? parallelograms = task.Operation is "x+y" or "x-y" ? task.Modulus : null;
-        return task.Layout switch
+        if (task.Layout == "power")
         {
-            "power" => PowerLayout(task, equations, group, seed),
-            "nanda" => Tokenise(equations, task.TrainFraction, seed, numbers + 1, numbers + 1,
-                (x, y) => [x, y, numbers], new NumberTokens(0, numbers, parallelograms)),
-            _ => Tokenise(equations, task.TrainFraction, seed, numbers + 2, numbers,
-                (x, y) => [x, numbers, y, numbers + 1], new NumberTokens(0, numbers, parallelograms)),
-        };
-    }
-
-    private static TaskData PowerLayout(TaskConfig task, IReadOnlyList<(int X, int Y, int Z)> equations, bool group, long seed)
-    {
-        const int end = 0, equals = 1, firstOperator = 2;
-        int firstNumber = firstOperator + PowerOperatorSlots;
-        int firstPermutation = firstNumber + task.Modulus;
-        int vocabulary = firstPermutation + 120;
-        int first = group ? firstPermutation : firstNumber;
-        int op = firstOperator + Array.IndexOf(ModularOperations.Names.ToArray(), task.Operation);
-        var inputs = new long[equations.Count, 6];
-        var labels = new long[equations.Count, 2];
-        for (int i = 0; i < equations.Count; i++)
-        {
-            var (x, y, z) = equations[i];
-            long[] row = [end, first + x, op, first + y, equals, first + z];
-            for (int c = 0; c < 6; c++) inputs[i, c] = row[c];
-            labels[i, 0] = first + z;
-            labels[i, 1] = end;
+            const int end = 0, equals = 1, firstOperator = 2;
+            int firstNumber = firstOperator + PowerOperatorSlots, firstPermutation = firstNumber + task.Modulus;
+            int first = group ? firstPermutation : firstNumber;
+            int op = firstOperator + Array.IndexOf(ModularOperations.Names.ToArray(), task.Operation);
+            return Tokenise(equations, task.TrainFraction, seed, firstPermutation + 120, firstPermutation + 120,
+                (x, y, z) => [end, first + x, op, first + y, equals, first + z], z => [first + z, end],
+                new NumberTokens(first, numbers, parallelograms));
         }
-        var (train, val) = TaskData.Split(equations.Count, TaskData.TrainCountFor(equations.Count, task.TrainFraction), seed);
-        int? parallelograms = task.Operation is "x+y" or "x-y" ? task.Modulus : null;
-        return new TaskData(TaskData.Rows(inputs, train), TaskData.Rows(labels, train), TaskData.Rows(inputs, val),
-            TaskData.Rows(labels, val), classes: vocabulary, vocabulary, new NumberTokens(first, group ? 120 : task.Modulus, parallelograms));
+        var tokens = new NumberTokens(0, numbers, parallelograms);
+        return task.Layout == "nanda"
+            ? Tokenise(equations, task.TrainFraction, seed, numbers + 1, numbers + 1, (x, y, _) => [x, y, numbers], z => [z], tokens)
+            : Tokenise(equations, task.TrainFraction, seed, numbers + 2, numbers, (x, y, _) => [x, numbers, y, numbers + 1], z => [z], tokens);
     }
 
+    /// <param name="row">An equation's input tokens.</param>
+    /// <param name="answers">The tokens scored for it: one label (labels [N]) or several (labels [N, K]).</param>
     private static TaskData Tokenise(IReadOnlyList<(int X, int Y, int Z)> equations, double trainFraction, long seed,
-        int vocabulary, int classes, Func<int, int, long[]> row, NumberTokens numberTokens)
+        int vocabulary, int classes, Func<int, int, int, long[]> row, Func<int, long[]> answers, NumberTokens numberTokens)
     {
-        int width = row(0, 0).Length;
+        int width = row(0, 0, 0).Length, scored = answers(0).Length;
         var inputs = new long[equations.Count, width];
-        var labels = new long[equations.Count];
+        var labels = new long[equations.Count, scored];
         for (int i = 0; i < equations.Count; i++)
         {
             var (x, y, z) = equations[i];
-            var tokens = row(x, y);
+            var tokens = row(x, y, z);
             for (int c = 0; c < width; c++) inputs[i, c] = tokens[c];
-            labels[i] = z;
+            var answer = answers(z);
+            for (int c = 0; c < scored; c++) labels[i, c] = answer[c];
         }
         var (train, val) = TaskData.Split(equations.Count, TaskData.TrainCountFor(equations.Count, trainFraction), seed);
-        return new TaskData(TaskData.Rows(inputs, train), TaskData.Pick(labels, train), TaskData.Rows(inputs, val),
-            TaskData.Pick(labels, val), classes, vocabulary, numberTokens);
+        var first = Enumerable.Range(0, equations.Count).Select(i => labels[i, 0]).ToArray();
+        Tensor Labels(long[] rows) => scored == 1 ? TaskData.Pick(first, rows) : TaskData.Rows(labels, rows);
+        return new TaskData(TaskData.Rows(inputs, train), Labels(train), TaskData.Rows(inputs, val), Labels(val),
+            classes, vocabulary, numberTokens);
     }
 
     /// <summary>The 120 permutations of 0..4 in lexicographic order.</summary>
