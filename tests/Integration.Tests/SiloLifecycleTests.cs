@@ -50,18 +50,23 @@ public sealed class SiloLifecycleTests : IAsyncLifetime
         int healthA = LoopbackCluster.FreePort();
         int siloA = _cluster.StartSilo(slots: 1, healthPort: healthA);
 
-        // Readiness: 503 while joining, 200 only once the silo is an active member.
+        // Readiness: 503 while joining, 200 only once the silo is an active member. The endpoint listens before Orleans
+        // starts joining, so the 503 window is the join itself (about a second on loopback): poll without pausing so a
+        // slow machine cannot step over it.
         var answers = new List<HttpStatusCode>();
-        await _cluster.WaitUntilAsync(async () =>
+        var joinDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
         {
             var answer = await ReadyAsync(healthA);
             if (answer is { } code) answers.Add(code);
-            return answer == HttpStatusCode.OK;
-        }, TimeSpan.FromSeconds(90), "silo A to report ready");
+            if (answer == HttpStatusCode.OK) break;
+            Assert.True(DateTime.UtcNow < joinDeadline, $"silo A not ready after 90 s; answers {string.Join(", ", answers)}:\n{_cluster.SiloOutput()}");
+            if (answer is null) await Task.Delay(20); // not listening yet: the process is still starting
+        }
         await using var connection = await _cluster.ConnectAsync();
         var hosts = await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
         Assert.Contains(hosts, h => h.Key.Endpoint.Port == siloA && h.Value == SiloStatus.Active);
-        Assert.Contains(HttpStatusCode.ServiceUnavailable, answers);
+        Assert.True(answers.Contains(HttpStatusCode.ServiceUnavailable), $"no 503 before ready; answers {string.Join(", ", answers)}");
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync($"http://127.0.0.1:{healthA}/healthz/live")).StatusCode);
 
         _cluster.StartSilo(slots: 1);

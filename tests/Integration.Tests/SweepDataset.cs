@@ -50,6 +50,16 @@ public sealed class SweepDataset(string outDir, string sweep)
         return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.parquet").Length : 0;
     }
 
+    /// <summary>The first step of a run's latest durable metric segment (part-&lt;first step&gt;), 0 when it has none.</summary>
+    public static long LatestSegmentStart(string outDir, string sweep, string runId)
+    {
+        var folder = Path.Combine(outDir, $"sweep={sweep}", "metrics", $"run={runId}");
+        if (!Directory.Exists(folder)) return 0;
+        return Directory.GetFiles(folder, "part-*.parquet")
+            .Select(f => long.TryParse(Path.GetFileNameWithoutExtension(f)["part-".Length..], out var step) ? step : 0)
+            .DefaultIfEmpty(0).Max();
+    }
+
     /// <summary>Run ids with at least one durable segment.</summary>
     public static IReadOnlyList<string> RunsWithSegments(string outDir, string sweep)
     {

@@ -43,6 +43,8 @@ public sealed class RunExecutor(ICheckpointStore checkpoints, MetricSegmentWrite
         var blob = Durably(run, "load the checkpoint", () => checkpoints.LoadAsync(run.SweepId, run.RunId, cancellation), cancellation)
             ?? throw new OperationCanceledException(cancellation);
         using var trainer = Open(run, blob.Value, onNote, cancellation);
+        if (trainer.Step > 0)
+            _logger.LogInformation("Run {Run} of sweep {Sweep} resumes from its checkpoint at step {Step}", run.RunId, run.SweepId, trainer.Step);
         segments.DiscardAfter(outDir, run.SweepId, run.RunId, trainer.Step);
 
         var t = run.Config.Training;

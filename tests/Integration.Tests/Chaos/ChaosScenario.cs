@@ -5,11 +5,12 @@ namespace Grokking.Integration.Tests.Chaos;
 
 /// <summary>What the chaos scenario did and found; every count is measured, none assumed.</summary>
 public sealed record ChaosReport(
-    int Seed, int Runs, int Done, int Kills, int RedisRestarts, int Resumes, long RowsExpected, long RowsLost, long RowsDuplicated,
-    int ReferencesChecked, int ReferencesEqual, TimeSpan Elapsed)
+    int Seed, int Runs, int Done, int Kills, int RedisRestarts, int Resumes, int RunsLostMidRun, IReadOnlyList<string> NotResumed,
+    long RowsExpected, long RowsLost, long RowsDuplicated, int ReferencesChecked, int ReferencesEqual, TimeSpan Elapsed)
 {
     public override string ToString() =>
         $"chaos (seed {Seed}): runs {Runs}, done {Done}, kills {Kills}, redis restarts {RedisRestarts}, resumes {Resumes}, "
+        + $"runs lost mid-run {RunsLostMidRun}, not resumed {NotResumed.Count}{(NotResumed.Count > 0 ? " [" + string.Join("; ", NotResumed) + "]" : "")}, "
         + $"rows expected {RowsExpected:N0}, rows lost {RowsLost}, rows duplicated {RowsDuplicated}, "
         + $"equal to uninterrupted reference {ReferencesEqual}/{ReferencesChecked}, {Elapsed.TotalSeconds:F0} s";
 }
@@ -42,6 +43,7 @@ public sealed class ChaosScenario(ChaosOptions options, Action<string> log)
         var sweep = connection.Client.GetGrain<ISweepGrain>(Sweep);
 
         int kills = 0, redisRestarts = 0;
+        var lostRuns = new List<LostRun>();
         var deadline = DateTime.UtcNow + options.Deadline;
         var nextKill = DateTime.UtcNow + Interval(random);
         SweepStatus? status = null;
@@ -64,9 +66,13 @@ public sealed class ChaosScenario(ChaosOptions options, Action<string> log)
             bool forced = kills < options.MinKills && done * (options.MinKills + 1) >= (kills + 1) * options.Runs;
             if (DateTime.UtcNow >= nextKill || forced)
             {
-                var victim = cluster.Silos.Keys.ElementAt(random.Next(cluster.Silos.Count));
-                log($"chaos: {clock.Elapsed.TotalSeconds:F0} s: SIGKILL silo {victim} ({done}/{options.Runs} done, {status?.Running ?? 0} running)");
+                var running = await TryRunningAsync(cluster, sweep);
+                var victim = PickVictim(cluster, random, running);
+                var lost = running.Where(r => r.Silo == victim).ToList();
+                log($"chaos: {clock.Elapsed.TotalSeconds:F0} s: SIGKILL silo {victim} ({done}/{options.Runs} done, {status?.Running ?? 0} running, "
+                    + $"{lost.Count} of them there: {string.Join(", ", lost.Select(r => $"{r.RunId} past checkpoint {r.CheckpointAtLeast}"))})");
                 cluster.Kill(victim);
+                lostRuns.AddRange(lost);
                 kills++;
                 cluster.Restart(victim);
                 nextKill = DateTime.UtcNow + Interval(random);
@@ -102,12 +108,63 @@ public sealed class ChaosScenario(ChaosOptions options, Action<string> log)
                 log($"chaos: run {run.RunId} (attempts {run.Attempts}) differs from its reference: {e.Message}");
             }
         }
+        // What each kill must cause: every run that lost its silo mid-run was attempted again and resumed from the
+        // checkpoint it had reached (or a later one). How many runs a kill hits is up to the schedule, not asserted.
+        var attempts = (await sweep.GetRuns()).ToDictionary(r => r.RunId, r => r.Attempts);
+        var resumes = ResumedSteps(cluster.SiloOutput());
+        var unresumed = lostRuns
+            .Where(l => attempts[l.RunId] <= l.Attempts
+                || (l.CheckpointAtLeast > 0 && !resumes.GetValueOrDefault(l.RunId, []).Any(step => step >= l.CheckpointAtLeast)))
+            .Select(l => $"{l.RunId} (attempts {l.Attempts} -> {attempts[l.RunId]}, checkpoint at least {l.CheckpointAtLeast}, "
+                + $"resumed from {string.Join("/", resumes.GetValueOrDefault(l.RunId, []))})")
+            .ToList();
         var report = new ChaosReport(options.Seed, options.Runs, final.Done, kills, redisRestarts, final.Attempts - options.Runs,
-            expected, expected - present, rows - distinct, sample.Count, equal, clock.Elapsed);
+            lostRuns.Count, unresumed, expected, expected - present, rows - distinct, sample.Count, equal, clock.Elapsed);
         log(report.ToString());
         log($"chaos: runs.parquet at {runsTable}");
         return report;
     }
+
+    /// <summary>A run that was running on a silo when it was killed, and the checkpoint it had certainly saved by then.</summary>
+    private sealed record LostRun(string RunId, int Silo, int Attempts, long CheckpointAtLeast);
+
+    /// <summary>
+    /// The runs running now, each with the latest checkpoint it has certainly saved: a segment whose first step is F
+    /// is only written after the checkpoint at step F - 1 was saved (DESIGN invariant 1), so the highest F on disk
+    /// bounds the checkpoint from below. Runs within two checkpoints of their end are left out (they may finish
+    /// before the kill lands).
+    /// </summary>
+    private async Task<List<LostRun>> TryRunningAsync(LoopbackCluster cluster, ISweepGrain sweep)
+    {
+        IReadOnlyList<RunRecord> runs;
+        try
+        {
+            runs = await sweep.GetRuns().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            return [];
+        }
+        return runs
+            .Where(r => r.Status == RunStatus.Running && r.Silo is not null && r.Step < options.Steps - 2 * options.CheckpointEvery)
+            .Select(r => new LostRun(r.RunId, LoopbackCluster.PortOf(r.Silo!), r.Attempts,
+                Math.Max(0, SweepDataset.LatestSegmentStart(cluster.OutDir, Sweep, r.RunId) - 1)))
+            .ToList();
+    }
+
+    /// <summary>A silo that runs a run past its first checkpoint if there is one (so kills test resumes), else any.</summary>
+    private static int PickVictim(LoopbackCluster cluster, Random random, IReadOnlyList<LostRun> running)
+    {
+        var candidates = running.Where(r => r.CheckpointAtLeast > 0 && cluster.Silos.ContainsKey(r.Silo)).Select(r => r.Silo).Distinct().Order().ToList();
+        if (candidates.Count == 0) candidates = cluster.Silos.Keys.Order().ToList();
+        return candidates[random.Next(candidates.Count)];
+    }
+
+    /// <summary>Per run, the steps it resumed from, read from the silos' logs ("resumes from its checkpoint at step S").</summary>
+    private static Dictionary<string, List<long>> ResumedSteps(string siloOutput) =>
+        System.Text.RegularExpressions.Regex.Matches(siloOutput, @"Run (\w+) of sweep \S+ resumes from its checkpoint at step (\d+)")
+            .GroupBy(m => m.Groups[1].Value)
+            .ToDictionary(g => g.Key, g => g.Select(m => long.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList());
 
     private TimeSpan Interval(Random random) =>
         options.MinKillInterval + (options.MaxKillInterval - options.MinKillInterval) * random.NextDouble();
