@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using YamlDotNet.RepresentationModel;
 
 namespace Grokking.Silo.Tests.Deploy;
@@ -23,9 +24,52 @@ public sealed class RenderedManifests
     /// <summary>Every rendered object, in output order.</summary>
     public IReadOnlyList<YamlMappingNode> Objects { get; }
 
-    /// <summary>Renders deploy/k8s/overlays/<paramref name="overlay"/> once per test run.</summary>
+    /// <summary>The file, relative to deploy/k8s, that the base's secretGenerator reads the Redis password from.
+    /// Operators create it (deploy/README.md); git ignores it.</summary>
+    public const string PasswordFile = "base/redis-password.env";
+
+    /// <summary>The Redis password the fixture writes into its copies of deploy/k8s: random per test run, in the
+    /// form the documented `openssl rand -hex 32` command gives.</summary>
+    public static string GeneratedRedisPassword { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>Renders deploy/k8s/overlays/<paramref name="overlay"/> once per test run, from a temporary copy of
+    /// deploy/k8s holding a generated password file (the repository is never written to).</summary>
     public static RenderedManifests Of(string overlay) =>
         Cache.GetOrAdd(overlay, o => new Lazy<RenderedManifests>(() => Render(o))).Value;
+
+    /// <summary>Runs `kubectl kustomize overlays/<paramref name="overlay"/>` in a temporary copy of deploy/k8s,
+    /// with or without the password file; <paramref name="prepare"/> may change the copy (its root) first.</summary>
+    public static KustomizeResult RenderCopy(string overlay, bool withPassword, Action<string>? prepare = null)
+    {
+        var copy = Path.Combine(Path.GetTempPath(), $"grokking-k8s-{Guid.NewGuid():N}");
+        try
+        {
+            CopyTree(Path.Combine(RepositoryRoot(), "deploy", "k8s"), copy);
+            // A password file the developer created in the repository must not leak into (or rescue) the copy.
+            var passwordFile = Path.Combine(copy, PasswordFile);
+            File.Delete(passwordFile);
+            // Exactly what `echo "password=$(openssl rand -hex 32)" > ...` writes, newline included.
+            if (withPassword) File.WriteAllText(passwordFile, $"password={GeneratedRedisPassword}\n");
+            prepare?.Invoke(copy);
+            var folder = Path.Combine(copy, "overlays", overlay);
+            Assert.True(Directory.Exists(folder), $"overlay folder {folder} is missing");
+            return Kubectl("kustomize", folder);
+        }
+        finally
+        {
+            try { Directory.Delete(copy, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+    }
 
     /// <summary>The repository root: the nearest folder above the test binaries that holds Grokking.sln.</summary>
     public static string RepositoryRoot()
@@ -62,14 +106,20 @@ public sealed class RenderedManifests
         return names.Count == 0 ? "none" : string.Join(", ", names);
     }
 
-    private static RenderedManifests Render(string overlay)
+    private static RenderedManifests Render(string overlay) => FromResult(overlay, RenderCopy(overlay, withPassword: true));
+
+    /// <summary>The objects of a successful render; fails on a non-zero exit or an empty output.</summary>
+    public static RenderedManifests FromResult(string overlay, KustomizeResult result)
     {
-        var folder = Path.Combine(RepositoryRoot(), "deploy", "k8s", "overlays", overlay);
-        Assert.True(Directory.Exists(folder), $"overlay folder {folder} is missing");
-        var objects = Parse(Kubectl("kustomize", folder));
-        Assert.True(objects.Count > 0, $"kubectl kustomize {folder} rendered no objects");
+        Assert.True(result.ExitCode == 0, $"kubectl kustomize overlays/{overlay} exited {result.ExitCode}: {result.Stderr}");
+        var objects = Parse(result.Stdout);
+        Assert.True(objects.Count > 0, $"kubectl kustomize overlays/{overlay} rendered no objects");
         return new RenderedManifests(overlay, objects);
     }
+
+    /// <summary>The namespace every namespaced object is rendered into.</summary>
+    public string Namespace =>
+        Objects.Where(o => o.Str("kind") != "Namespace").Select(o => o.Str("metadata", "namespace")).Distinct().Single() ?? "";
 
     /// <summary>The objects of a multi-document YAML text.</summary>
     public static IReadOnlyList<YamlMappingNode> Parse(string text)
@@ -79,7 +129,7 @@ public sealed class RenderedManifests
         return stream.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>().ToList();
     }
 
-    private static string Kubectl(params string[] args)
+    private static KustomizeResult Kubectl(params string[] args)
     {
         var start = new ProcessStartInfo("kubectl")
         {
@@ -109,12 +159,13 @@ public sealed class RenderedManifests
                 Assert.Fail($"kubectl {string.Join(' ', args)} did not finish within {KubectlTimeout.TotalSeconds:0} s");
             }
             process.WaitForExit();
-            Assert.True(process.ExitCode == 0,
-                $"kubectl {string.Join(' ', args)} exited {process.ExitCode}: {stderr.GetAwaiter().GetResult()}");
-            return stdout.GetAwaiter().GetResult();
+            return new KustomizeResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
         }
     }
 }
+
+/// <summary>What one `kubectl kustomize` printed, and how it exited.</summary>
+public sealed record KustomizeResult(int ExitCode, string Stdout, string Stderr);
 
 /// <summary>Small readers over Kubernetes objects parsed with YamlDotNet's representation model.</summary>
 public static class Manifest
@@ -221,4 +272,89 @@ public static class Manifest
     /// <summary>A container's security setting, falling back to the pod's securityContext as Kubernetes does.</summary>
     public static string? Security(YamlNode workload, YamlMappingNode container, string field) =>
         container.Str("securityContext", field) ?? PodSpec(workload).Str("securityContext", field);
+}
+
+/// <summary>A pod as NetworkPolicies see it: its labels and its namespace (whose only label is taken to be
+/// kubernetes.io/metadata.name, the one the API server sets on every namespace).</summary>
+public sealed record PodRef(string Namespace, IReadOnlyDictionary<string, string> Labels)
+{
+    public const string NamespaceNameLabel = "kubernetes.io/metadata.name";
+
+    public IReadOnlyDictionary<string, string> NamespaceLabels => new Dictionary<string, string> { [NamespaceNameLabel] = Namespace };
+
+    public override string ToString() => $"{Namespace}/{string.Join(",", Labels.Select(l => $"{l.Key}={l.Value}"))}";
+}
+
+/// <summary>Evaluates the rendered NetworkPolicies the way Kubernetes defines them (pod-to-pod traffic only:
+/// ipBlocks match no pod here). A connection is allowed when the source's egress policies and the
+/// destination's ingress policies both allow it; a pod no policy of a direction selects is open in it.</summary>
+public static class NetworkModel
+{
+    /// <summary>Whether <paramref name="from"/> may open a connection to <paramref name="to"/> on port/protocol.</summary>
+    public static bool Allowed(RenderedManifests m, PodRef from, PodRef to, int port, string protocol = "TCP") =>
+        Side(m, from, "Egress", "egress", "to", to, port, protocol) && Side(m, to, "Ingress", "ingress", "from", from, port, protocol);
+
+    /// <summary>Policies of the pod's namespace that select it.</summary>
+    public static IEnumerable<YamlMappingNode> PoliciesSelecting(RenderedManifests m, PodRef pod) =>
+        m.OfKind("NetworkPolicy").Where(p => (p.Str("metadata", "namespace") ?? "") == pod.Namespace
+            && SelectorMatches(p.At("spec", "podSelector"), pod.Labels));
+
+    /// <summary>The policy types a policy has (Kubernetes' default when policyTypes is absent).</summary>
+    public static IReadOnlyList<string> Types(YamlMappingNode policy)
+    {
+        var types = policy.Strings("spec", "policyTypes");
+        if (types.Count > 0) return types;
+        return policy.At("spec", "egress") is not null ? ["Ingress", "Egress"] : ["Ingress"];
+    }
+
+    private static bool Side(RenderedManifests m, PodRef pod, string type, string rulesKey, string peersKey, PodRef peer, int port, string protocol)
+    {
+        var policies = PoliciesSelecting(m, pod).Where(p => Types(p).Contains(type)).ToList();
+        if (policies.Count == 0) return true;
+        return policies.Any(p => p.Items("spec", rulesKey).Any(rule =>
+            PortMatches(rule, port, protocol)
+            && (rule.At(peersKey) is null || rule.Items(peersKey).Any(q => PeerMatches(q, p.Str("metadata", "namespace") ?? "", peer)))));
+    }
+
+    private static bool PortMatches(YamlMappingNode rule, int port, string protocol)
+    {
+        if (rule.At("ports") is null) return true;
+        return rule.Items("ports").Any(p =>
+            (p.Str("protocol") ?? "TCP") == protocol
+            && (p.Str("port") is not { } number || number == port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>A NetworkPolicy peer: namespaceSelector and podSelector both apply; a missing namespaceSelector means
+    /// the policy's own namespace; an ipBlock matches no pod here.</summary>
+    public static bool PeerMatches(YamlMappingNode peer, string policyNamespace, PodRef pod)
+    {
+        if (peer.At("ipBlock") is not null) return false;
+        var ns = peer.At("namespaceSelector");
+        var pods = peer.At("podSelector");
+        if (ns is null && pods is null) return false;
+        var namespaceOk = ns is null ? pod.Namespace == policyNamespace : SelectorMatches(ns, pod.NamespaceLabels);
+        return namespaceOk && (pods is null || SelectorMatches(pods, pod.Labels));
+    }
+
+    /// <summary>A Kubernetes label selector: every matchLabels entry and every matchExpressions requirement holds;
+    /// an empty selector ({}) matches everything.</summary>
+    public static bool SelectorMatches(YamlNode? selector, IReadOnlyDictionary<string, string> labels)
+    {
+        if (selector is null) return false;
+        if (!selector.Map("matchLabels").All(l => labels.TryGetValue(l.Key, out var v) && v == l.Value)) return false;
+        return selector.Items("matchExpressions").All(e =>
+        {
+            var key = e.Str("key") ?? "";
+            var values = e.Strings("values");
+            var has = labels.TryGetValue(key, out var value);
+            return e.Str("operator") switch
+            {
+                "In" => has && values.Contains(value!),
+                "NotIn" => !has || !values.Contains(value!),
+                "Exists" => has,
+                "DoesNotExist" => !has,
+                var op => throw new InvalidOperationException($"unknown selector operator {op}"),
+            };
+        });
+    }
 }
