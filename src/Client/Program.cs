@@ -27,4 +27,16 @@ if (parsed.Errors.Count > 0)
 if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
 // Ctrl+C and SIGTERM cancel the command's token; give running runs time to checkpoint before the process is
 // ended (System.CommandLine's default is 2 s, too short for a large model's checkpoint).
-return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(90) });
+// A failure nothing else caught still ends as one line (exit 1: the input was accepted, the machine or the code
+// failed); the stack trace goes to a log file, or to stderr with GROKKING_TRACE=1, never unasked to the terminal.
+try
+{
+    return await parsed.InvokeAsync(new InvocationConfiguration
+    {
+        ProcessTerminationTimeout = TimeSpan.FromSeconds(90), EnableDefaultExceptionHandler = false,
+    });
+}
+catch (Exception e)
+{
+    return Failures.Report(e);
+}

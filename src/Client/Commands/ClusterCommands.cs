@@ -19,19 +19,38 @@ public static class ClusterCommands
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>What submit assumes one run may use when not told: more than any silo has, so only the absurd is refused here.</summary>
+    private const long ClusterMemoryPerRun = 1L << 40;
+
     public static Command Submit()
     {
         var spec = new Argument<string>("spec") { Description = "Sweep spec (YAML)." };
         var (redis, clusterId) = (CommandOptions.Redis(), CommandOptions.ClusterId());
+        var memory = new Option<long?>("--memory-budget")
+        {
+            Description = "Memory one run may use on the cluster's silos, e.g. 16GiB; a run whose estimate is larger is refused here "
+                + "(default: 1TiB, what no silo offers).",
+            CustomParser = a =>
+            {
+                if (Grains.Engine.MemoryBudget.TryParse(a.Tokens[0].Value, out var bytes, out var problem)) return bytes;
+                a.AddError($"--memory-budget: {problem}.");
+                return null;
+            },
+        };
         var command = new Command("submit", "Submit a sweep to the cluster; submitting the same spec again returns the existing sweep.")
         {
-            spec, redis, clusterId,
+            spec, redis, clusterId, memory,
         };
         command.SetAction((r, ct) =>
         {
             // Validate the spec before contacting anything: bad input is refused the same with or without a cluster.
-            if (SpecInput.Read(r.GetValue(spec)!) is not var (parsed, submission)) return Task.FromResult(ExitCodes.BadInput);
-            return WithClusterAsync(r.GetValue(redis)!, r.GetValue(clusterId)!, ct, async client =>
+            var limits = new Grains.Specs.SpecLimits
+            {
+                MemoryPerRun = r.GetValue(memory) ?? ClusterMemoryPerRun,
+                MemorySource = r.GetValue(memory) is null ? "no silo offers 1 TiB to one run; --memory-budget sets your silos' size" : "--memory-budget",
+            };
+            if (SpecInput.Read(r.GetValue(spec)!, limits) is not var (parsed, submission)) return Task.FromResult(ExitCodes.BadInput);
+            return WithClusterAsync(CommandOptions.RedisValue(r, redis), r.GetValue(clusterId)!, ct, async client =>
             {
                 var result = await client.GetGrain<ISweepGrain>(parsed.Name).Submit(submission);
                 if (!result.Accepted)
@@ -123,7 +142,7 @@ public static class ClusterCommands
             Console.Error.WriteLine($"error: {problem}");
             return Task.FromResult(ExitCodes.BadInput);
         }
-        return WithClusterAsync(r.GetValue(redis)!, r.GetValue(clusterId)!, cancellation, async client =>
+        return WithClusterAsync(CommandOptions.RedisValue(r, redis), r.GetValue(clusterId)!, cancellation, async client =>
         {
             // GetStatus only reads: an unknown sweep's grain writes no state, so asking leaves the cluster unchanged.
             var grain = client.GetGrain<ISweepGrain>(name);

@@ -7,11 +7,18 @@ namespace Grokking.Client.Commands;
 /// <summary>Options several commands share, and the checks of command-line values made before anything is read or written.</summary>
 public static partial class CommandOptions
 {
+    /// <summary>
+    /// --redis, with no default value in the option: help prints an option's default, and the connection string from
+    /// GROKKING_REDIS holds the password. Read it with <see cref="RedisValue"/>.
+    /// </summary>
     public static Option<string> Redis() => new("--redis")
     {
         Description = "StackExchange.Redis connection string of the cluster (password and TLS allowed). [env GROKKING_REDIS]",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GROKKING_REDIS") ?? "",
     };
+
+    /// <summary>The --redis given on the command line, else GROKKING_REDIS, else empty.</summary>
+    public static string RedisValue(ParseResult result, Option<string> redis) =>
+        result.GetValue(redis) is { Length: > 0 } given ? given : Environment.GetEnvironmentVariable("GROKKING_REDIS") ?? "";
 
     public static Option<string> ClusterId() => new("--cluster-id")
     {
@@ -29,7 +36,7 @@ public static partial class CommandOptions
 
     /// <summary>An integer option of at least <paramref name="min"/>; anything else is a parse error that says what is accepted.</summary>
     /// <param name="meaning">What the number is, for the error, e.g. "runs trained at once".</param>
-    public static Option<int> WholeNumber(string name, string description, int defaultValue, int min, string meaning) => new(name)
+    public static Option<int> WholeNumber(string name, string description, int defaultValue, int min, string meaning, int max = int.MaxValue) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
@@ -38,10 +45,60 @@ public static partial class CommandOptions
         {
             if (r.Tokens.Count == 0) return defaultValue;
             var text = r.Tokens[0].Value;
-            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min) return n;
-            r.AddError($"{name} '{text}': expected a whole number, at least {min} ({meaning}).");
+            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
+            var shown = text.Length > 40 ? text[..40] + "..." : text;
+            r.AddError(max == int.MaxValue
+                ? $"{name} '{shown}': expected a whole number, at least {min} ({meaning})."
+                : $"{name} '{shown}': expected a whole number from {min} to {max} ({meaning}).");
             return defaultValue;
         },
+    };
+
+    /// <summary>Most runs one process trains at once (each is a thread with its own model).</summary>
+    public const int MaxSlots = 256;
+
+    /// <summary>Most torch threads one process asks for.</summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>--memory-budget: the memory this process's runs may use together, split between its slots; default from the machine.</summary>
+    public static Option<long?> MemoryBudget() => new("--memory-budget")
+    {
+        Description = "Memory the runs of this process may use together, e.g. 8GiB (default: 80% of the machine's or container's memory, less 512 MiB). "
+            + "A run whose estimate does not fit its share is refused before training. [env GROKKING_MEMORY_BUDGET]",
+        CustomParser = r =>
+        {
+            if (Grains.Engine.MemoryBudget.TryParse(r.Tokens[0].Value, out var bytes, out var problem)) return bytes;
+            r.AddError($"--memory-budget: {problem}.");
+            return null;
+        },
+    };
+
+    /// <summary>
+    /// The spec limits of a command that trains here: the memory one of <paramref name="slots"/> runs may use, from
+    /// --memory-budget, else GROKKING_MEMORY_BUDGET, else the machine. Null after printing the error when the variable
+    /// is not a size.
+    /// </summary>
+    public static Grains.Specs.SpecLimits? LocalLimits(long? given, int slots)
+    {
+        var budget = given;
+        if (budget is null && Environment.GetEnvironmentVariable(Grains.Engine.MemoryBudget.Variable) is { Length: > 0 } text)
+        {
+            if (!Grains.Engine.MemoryBudget.TryParse(text, out var bytes, out var problem))
+            {
+                Console.Error.WriteLine($"error: {Grains.Engine.MemoryBudget.Variable}: {problem}.");
+                return null;
+            }
+            budget = bytes;
+        }
+        return Limits(budget, slots);
+    }
+
+    private static Grains.Specs.SpecLimits Limits(long? budget, int slots) => new()
+    {
+        MemoryPerRun = Grains.Engine.MemoryBudget.PerRun(budget, slots),
+        MemorySource = budget is null
+            ? $"the default budget from this machine's memory{(slots > 1 ? $", split over {slots} slots" : "")}; set --memory-budget / {Grains.Engine.MemoryBudget.Variable}"
+            : $"--memory-budget / {Grains.Engine.MemoryBudget.Variable}{(slots > 1 ? $", split over {slots} slots" : "")}",
     };
 
     /// <summary>Why <paramref name="name"/> cannot be a sweep name, or null; the rule is the spec's name: rule.</summary>

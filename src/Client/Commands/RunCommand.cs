@@ -25,21 +25,23 @@ public static class RunCommand
         var spec = new Argument<string>("spec") { Description = "Sweep spec (YAML)." };
         var output = CommandOptions.Output();
         var slots = CommandOptions.WholeNumber("--slots", "Runs trained at once (default: one per CPU core).", Environment.ProcessorCount, 1,
-            "runs trained at once");
+            "runs trained at once", max: CommandOptions.MaxSlots);
         var threads = CommandOptions.WholeNumber("--torch-threads", "torch threads for the process (default: cores / slots).", 0, 0,
-            "torch threads; 0 for cores / slots");
+            "torch threads; 0 for cores / slots", max: CommandOptions.MaxThreads);
+        var memory = CommandOptions.MemoryBudget();
         var command = new Command("run", "Run a whole sweep on this machine (embedded silo; no Redis needed). Run it again to resume.")
         {
-            spec, output, slots, threads,
+            spec, output, slots, threads, memory,
         };
         command.SetAction((result, cancellation) => ExecuteAsync(result.GetValue(spec)!, result.GetValue(output)!,
-            result.GetValue(slots), result.GetValue(threads), cancellation));
+            result.GetValue(slots), result.GetValue(threads), CommandOptions.LocalLimits(result.GetValue(memory), result.GetValue(slots)), cancellation));
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(string specPath, string outDir, int slots, int threads, CancellationToken cancellation)
+    private static async Task<int> ExecuteAsync(string specPath, string outDir, int slots, int threads, Grains.Specs.SpecLimits? limits,
+        CancellationToken cancellation)
     {
-        if (SpecInput.Read(specPath) is not var (spec, submission)) return ExitCodes.BadInput;
+        if (limits is null || SpecInput.Read(specPath, limits) is not var (spec, submission)) return ExitCodes.BadInput;
         if (CommandOptions.RefuseOutputFolder(outDir, "--out") is { } refused) return refused;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();

@@ -7,9 +7,9 @@ namespace Grokking.Client.Commands;
 public static class SpecInput
 {
     /// <summary>The parsed spec and its submission, or null after printing the error.</summary>
-    public static (SweepSpec Spec, SweepSubmission Submission)? Read(string path)
+    public static (SweepSpec Spec, SweepSubmission Submission)? Read(string path, SpecLimits? limits = null)
     {
-        if (Parse(path) is not { } spec) return null;
+        if (Parse(path, limits) is not { } spec) return null;
         var full = Path.GetFullPath(path);
         return (spec, new SweepSubmission
         {
@@ -18,7 +18,7 @@ public static class SpecInput
     }
 
     /// <summary>The parsed spec, or null after printing the one error.</summary>
-    public static SweepSpec? Parse(string path)
+    public static SweepSpec? Parse(string path, SpecLimits? limits = null)
     {
         // The parser would report a folder as a file it may not read; say what it is instead.
         if (Directory.Exists(path))
@@ -28,7 +28,7 @@ public static class SpecInput
         }
         try
         {
-            return SpecParser.ParseFile(path);
+            return SpecParser.ParseFile(path, limits);
         }
         catch (SpecException e)
         {

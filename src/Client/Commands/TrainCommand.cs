@@ -20,20 +20,23 @@ public static class TrainCommand
         var output = new Option<string>("--out") { Description = "Output folder for Parquet and checkpoints.", DefaultValueFactory = _ => "runs" };
         var threads = CommandOptions.WholeNumber("--torch-threads",
             "torch threads (default: torch's own choice). Results are bit-identical only between equal thread counts.", 0, 0,
-            "torch threads; 0 for torch's own choice");
+            "torch threads; 0 for torch's own choice", max: CommandOptions.MaxThreads);
+        var memory = CommandOptions.MemoryBudget();
         var command = new Command("train", "Train one grid point of a sweep spec on this machine and write its metrics as Parquet.")
         {
-            spec, run, output, threads,
+            spec, run, output, threads, memory,
         };
         command.SetAction((result, cancellation) =>
-            ExecuteAsync(result.GetValue(spec)!, result.GetValue(run), result.GetValue(output)!, result.GetValue(threads), cancellation));
+            ExecuteAsync(result.GetValue(spec)!, result.GetValue(run), result.GetValue(output)!, result.GetValue(threads),
+                CommandOptions.LocalLimits(result.GetValue(memory), slots: 1), cancellation));
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(string specPath, int index, string outDir, int threads, CancellationToken cancellation)
+    private static async Task<int> ExecuteAsync(string specPath, int index, string outDir, int threads, Grains.Specs.SpecLimits? limits,
+        CancellationToken cancellation)
     {
         // Everything is checked before torch is loaded or the output folder is made.
-        if (SpecInput.Parse(specPath) is not { } sweep) return ExitCodes.BadInput;
+        if (limits is null || SpecInput.Parse(specPath, limits) is not { } sweep) return ExitCodes.BadInput;
         if (index < 0 || index >= sweep.Size)
         {
             Console.Error.WriteLine($"error: --run {index}: the grid of '{sweep.Name}' has {sweep.Size} runs; accepted: 0..{sweep.Size - 1}.");

@@ -17,6 +17,10 @@ internal sealed record DataFolder(string? Problem, string TrainFile, int TrainCo
         var test = IdxFile.Locate(dataDir, IdxFile.RequiredFiles[2])!;
         try
         {
+            // The headers and every label are checked here, so a bad file is refused with the spec, not mid-run.
+            var pairProblem = IdxFile.CheckPair(train, IdxFile.Locate(dataDir, IdxFile.RequiredFiles[1])!, 10)
+                ?? IdxFile.CheckPair(test, IdxFile.Locate(dataDir, IdxFile.RequiredFiles[3])!, 10);
+            if (pairProblem is not null) return Failed($"{dataDir}: {pairProblem}");
             return new(null, Path.GetFileName(train), IdxFile.ReadShape(train)[0], Path.GetFileName(test), IdxFile.ReadShape(test)[0]);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or IndexOutOfRangeException)

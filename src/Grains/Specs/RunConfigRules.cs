@@ -1,10 +1,11 @@
 using Grokking.Training.Config;
+using Grokking.Training.Runs;
 using Grokking.Training.Tasks;
 
 namespace Grokking.Grains.Specs;
 
 /// <summary>The rules that tie fields together (model fits task, heads divide width, data exists); single fields are checked by <see cref="SpecField"/>.</summary>
-internal sealed class RunConfigRules
+internal sealed class RunConfigRules(long? memoryPerRun = null, string memorySource = "")
 {
     // A grid may repeat one data folder for every point; read each folder's headers once.
     private readonly Dictionary<string, DataFolder> folders = new(StringComparer.Ordinal);
@@ -55,6 +56,14 @@ internal sealed class RunConfigRules
                 return new("task.val_size", ["task.data_dir", "task.kind"],
                     $"must not exceed the {folder.TestCount} images in {folder.TestFile} (got {task.ValSize})");
         }
+
+        if (memoryPerRun is { } budget && MemoryEstimate.For(config) is var estimate && estimate.TotalBytes > budget)
+            return new("model.width",
+                ["model.depth", "model.embedding_dim", "model.ffn_width", "training.batch_size", "task.train_size", "task.val_size", "task.modulus", "training.dtype"],
+                $"the run needs about {MemoryEstimate.Describe(estimate.TotalBytes)} ({estimate.Parameters:N0} parameters with gradients and optimizer state "
+                + $"{MemoryEstimate.Describe(estimate.ParameterBytes)}, activations {MemoryEstimate.Describe(estimate.ActivationBytes)}, data "
+                + $"{MemoryEstimate.Describe(estimate.DataBytes)}) but one run may use {MemoryEstimate.Describe(budget)} here ({memorySource}); "
+                + "make the model or the batch smaller, or raise the budget");
         return null;
     }
 

@@ -32,7 +32,7 @@ internal sealed partial record ScalarValue(object? Value, bool Quoted, string Te
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         long l => l.ToString(CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
-        string s => $"'{s}'",
+        string s => SpecText.Shown(s),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 

@@ -26,18 +26,18 @@ internal static class SpecCatalog
             Path = "task.data_dir", Column = "data_dir", Type = SpecFieldType.Text, IsPath = true,
             Apply = (c, v) => c with { Task = c.Task with { DataDir = (string)v! } },
         },
-        Int("task.train_size", "train_size", min: 1, apply: (c, v) => c with { Task = c.Task with { TrainSize = (int)(long)v! } }),
-        Int("task.val_size", "val_size", min: 0, apply: (c, v) => c with { Task = c.Task with { ValSize = (int)(long)v! } }),
+        Int("task.train_size", "train_size", min: 1, max: 10_000_000, apply: (c, v) => c with { Task = c.Task with { TrainSize = (int)(long)v! } }),
+        Int("task.val_size", "val_size", min: 0, max: 10_000_000, apply: (c, v) => c with { Task = c.Task with { ValSize = (int)(long)v! } }),
         Choice("task.loss", "loss", ["ce", "mse"], (c, v) => c with { Task = c.Task with { Loss = (string)v! } }),
         Int("task.target_dim", "target_dim", min: 0, max: 10_000,
             apply: (c, v) => c with { Task = c.Task with { TargetDim = (int)(long)v! } }),
         Int("task.step_ms", "step_ms", min: 0, max: 60_000, apply: (c, v) => c with { Task = c.Task with { StepMs = (int)(long)v! } }),
 
         Choice("model.kind", "model_kind", ["transformer", "mlp", "toy"], (c, v) => c with { Model = c.Model with { Kind = (string)v! } }),
-        Int("model.depth", "depth", min: 1, apply: (c, v) => c with { Model = c.Model with { Depth = (int)(long)v! } }),
-        Int("model.width", "width", min: 1, apply: (c, v) => c with { Model = c.Model with { Width = (int)(long)v! } }),
-        Int("model.heads", "heads", min: 1, apply: (c, v) => c with { Model = c.Model with { Heads = (int)(long)v! } }),
-        Int("model.ffn_width", "ffn_width", min: 0, apply: (c, v) => c with { Model = c.Model with { FfnWidth = (int)(long)v! } }),
+        Int("model.depth", "depth", min: 1, max: 1_000, apply: (c, v) => c with { Model = c.Model with { Depth = (int)(long)v! } }),
+        Int("model.width", "width", min: 1, max: 65_536, apply: (c, v) => c with { Model = c.Model with { Width = (int)(long)v! } }),
+        Int("model.heads", "heads", min: 1, max: 1_024, apply: (c, v) => c with { Model = c.Model with { Heads = (int)(long)v! } }),
+        Int("model.ffn_width", "ffn_width", min: 0, max: 262_144, apply: (c, v) => c with { Model = c.Model with { FfnWidth = (int)(long)v! } }),
         Number("model.dropout", "dropout", min: 0, max: 1, maxExclusive: true,
             apply: (c, v) => c with { Model = c.Model with { Dropout = (double)v! } }),
         Choice("model.norm", "norm", ["pre", "post", "none"], (c, v) => c with { Model = c.Model with { Norm = (string)v! } }),
@@ -48,7 +48,7 @@ internal static class SpecCatalog
         Choice("model.init", "init", ["torch", "nanda"], (c, v) => c with { Model = c.Model with { Init = (string)v! } }),
         Number("model.init_scale", "init_scale", min: 0, minExclusive: true, aliases: ["alpha"],
             apply: (c, v) => c with { Model = c.Model with { InitScale = (double)v! } }),
-        Int("model.embedding_dim", "embedding_dim", min: 0, apply: (c, v) => c with { Model = c.Model with { EmbeddingDim = (int)(long)v! } }),
+        Int("model.embedding_dim", "embedding_dim", min: 0, max: 65_536, apply: (c, v) => c with { Model = c.Model with { EmbeddingDim = (int)(long)v! } }),
 
         Choice("optimizer.name", "optimizer_name", ["adamw"], (c, v) => c with { Optimizer = c.Optimizer with { Name = (string)v! } }),
         Number("optimizer.lr", "lr", min: 0, minExclusive: true, aliases: ["decoder_lr"],
@@ -60,7 +60,7 @@ internal static class SpecCatalog
         Number("optimizer.beta2", "beta2", min: 0, max: 1, maxExclusive: true,
             apply: (c, v) => c with { Optimizer = c.Optimizer with { Beta2 = (double)v! } }),
         Number("optimizer.eps", "eps", min: 0, minExclusive: true, apply: (c, v) => c with { Optimizer = c.Optimizer with { Eps = (double)v! } }),
-        Int("optimizer.warmup_steps", "warmup_steps", min: 0,
+        Int("optimizer.warmup_steps", "warmup_steps", min: 0, max: 1_000_000_000,
             apply: (c, v) => c with { Optimizer = c.Optimizer with { WarmupSteps = (int)(long)v! } }),
         Choice("optimizer.decay_toward", "decay_toward", ["origin", "init"],
             (c, v) => c with { Optimizer = c.Optimizer with { DecayToward = (string)v! } }),
@@ -69,10 +69,10 @@ internal static class SpecCatalog
         Number("optimizer.embedding_weight_decay", "embedding_weight_decay", min: 0, nullable: true,
             apply: (c, v) => c with { Optimizer = c.Optimizer with { EmbeddingWeightDecay = (double?)v } }),
 
-        Int("training.steps", "steps", min: 1, apply: (c, v) => c with { Training = c.Training with { Steps = (int)(long)v! } }),
+        Int("training.steps", "steps", min: 1, max: 1_000_000_000, apply: (c, v) => c with { Training = c.Training with { Steps = (int)(long)v! } }),
         new SpecField
         {
-            Path = "training.batch_size", Column = "batch_size", Type = SpecFieldType.Integer, Min = 1,
+            Path = "training.batch_size", Column = "batch_size", Type = SpecFieldType.Integer, Min = 1, Max = 16_777_216,
             Words = new Dictionary<string, long> { ["full"] = TrainingConfig.FullBatch, ["power"] = TrainingConfig.PowerBatch },
             Apply = (c, v) => c with { Training = c.Training with { BatchSize = (int)(long)v! } },
         },
@@ -85,7 +85,7 @@ internal static class SpecCatalog
             (c, v) => c with { Training = c.Training with { LossPrecision = (string)v! } }),
         Number("training.val_loss_level", "val_loss_level", min: 0, minExclusive: true,
             apply: (c, v) => c with { Training = c.Training with { ValLossLevel = (double)v! } }),
-        Int("training.probe_size", "probe_size", min: 1, apply: (c, v) => c with { Training = c.Training with { ProbeSize = (int)(long)v! } }),
+        Int("training.probe_size", "probe_size", min: 1, max: 65_536, apply: (c, v) => c with { Training = c.Training with { ProbeSize = (int)(long)v! } }),
         Number("training.phase_threshold", "phase_threshold", min: 0, minExclusive: true, max: 1,
             apply: (c, v) => c with { Training = c.Training with { PhaseThreshold = (double)v! } }),
         new SpecField
@@ -110,7 +110,7 @@ internal static class SpecCatalog
     /// <summary>max_failures: failed runs tolerated before the sweep stops dispatching.</summary>
     public static readonly SpecField MaxFailures = new()
     {
-        Path = "max_failures", Column = "max_failures", Type = SpecFieldType.Integer, Min = 0,
+        Path = "max_failures", Column = "max_failures", Type = SpecFieldType.Integer, Min = 0, Max = 1_000,
     };
 
     /// <summary>Run fields by canonical path.</summary>

@@ -5,7 +5,7 @@ public sealed class SpecException : Exception
 {
     /// <summary>Creates the error; the message reads <c>source:line: field: problem</c>.</summary>
     public SpecException(string sourceName, string field, int? line, string problem)
-        : base(Format(sourceName, field, line, problem))
+        : base(SpecText.OneLine(Format(sourceName, field, line, problem)))
     {
         SourceName = sourceName;
         Field = field;

@@ -68,8 +68,8 @@ internal sealed record SpecField
                 if (raw is null) return $"expected one of: {string.Join(", ", Choices)}";
                 if (Choices.Contains(scalar.Text, StringComparer.Ordinal)) { value = scalar.Text; return null; }
                 return ChoiceNoun is { } noun
-                    ? $"unknown {noun} '{scalar.Text}'; accepted: {string.Join(", ", Choices.Select(c => $"'{c}'"))}"
-                    : $"expected one of: {string.Join(", ", Choices)} (got '{scalar.Text}')";
+                    ? $"unknown {noun} {SpecText.Shown(scalar.Text)}; accepted: {string.Join(", ", Choices.Select(c => $"'{c}'"))}"
+                    : $"expected one of: {string.Join(", ", Choices)} (got {SpecText.Shown(scalar.Text)})";
             default:
                 if (raw is null || scalar.Text.Length == 0) return "expected a text value";
                 value = IsPath ? System.IO.Path.GetFullPath(scalar.Text, baseDirectory) : scalar.Text;
@@ -122,6 +122,9 @@ internal sealed record SpecField
                 return Mismatch(scalar, "a number");
         }
         if (RangeProblem(number) is { } problem) return problem;
+        // Every number trains as a float32 (or is compared with one); past its range it would become infinity.
+        if (Math.Abs(number) > float.MaxValue)
+            return $"must be within ±{float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, the float32 range it is used in (got {ScalarValue.Describe(number)})";
         value = number;
         return null;
     }
@@ -132,7 +135,7 @@ internal sealed record SpecField
             : $"expected {expected} (got {Got(scalar)})";
 
     private static string Got(ScalarValue scalar) =>
-        scalar.Quoted ? $"\"{scalar.Text}\"" : ScalarValue.Describe(scalar.Value);
+        scalar.Quoted ? SpecText.Shown(scalar.Text) : ScalarValue.Describe(scalar.Value);
 
     private string? RangeProblem(double number)
     {

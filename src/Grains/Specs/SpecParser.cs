@@ -28,7 +28,7 @@ public static class SpecParser
         string text;
         try
         {
-            text = File.ReadAllText(full);
+            text = ReadBounded(path, full);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -39,5 +39,26 @@ public static class SpecParser
             throw new SpecException(path, "", null, $"cannot read the spec file {full}: {e.Message}");
         }
         return new SpecReader(path, Path.GetDirectoryName(full)!, limits ?? new SpecLimits()).Read(text);
+    }
+
+    /// <summary>Largest spec file read: real specs are a few kilobytes, a 100,000-point grid axis about one megabyte.</summary>
+    public const int MaxSpecBytes = 4 << 20;
+
+    /// <summary>The file's text, refusing anything but a regular file of at most <see cref="MaxSpecBytes"/>.</summary>
+    private static string ReadBounded(string path, string full)
+    {
+        if (!File.Exists(full)) throw new FileNotFoundException(full);
+        if (Grokking.Training.RegularFile.NotRegular(full) is { } what)
+            throw new SpecException(path, "", null, $"is {what}, not a spec file; give a regular YAML file, e.g. examples/quick.yaml");
+        using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var buffer = new byte[MaxSpecBytes + 1];
+        int read = 0, n;
+        while (read < buffer.Length && (n = stream.Read(buffer, read, buffer.Length - read)) > 0) read += n;
+        if (read > MaxSpecBytes)
+            throw new SpecException(path, "", null, $"the spec file is larger than {MaxSpecBytes >> 20} MB; a spec is settings and grid axes, a few kilobytes");
+        if (Array.IndexOf(buffer, (byte)0, 0, read) >= 0)
+            throw new SpecException(path, "", null, "is a binary file (it contains NUL bytes), not a YAML spec");
+        int bom = read >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0;
+        return new System.Text.UTF8Encoding(false).GetString(buffer, bom, read - bom);
     }
 }

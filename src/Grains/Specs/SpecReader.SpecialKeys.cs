@@ -11,7 +11,7 @@ internal sealed partial class SpecReader
         const string path = "model.preset";
         var scalar = Scalar(node, path);
         if (!ModelPresets.Names.Contains(scalar.Text, StringComparer.Ordinal))
-            throw Fail(path, scalar.Line, $"unknown preset '{scalar.Text}'; accepted: {string.Join(", ", ModelPresets.Names.Select(n => $"'{n}'"))}");
+            throw Fail(path, scalar.Line, $"unknown preset {SpecText.Shown(scalar.Text)}; accepted: {string.Join(", ", ModelPresets.Names.Select(n => $"'{n}'"))}");
         config = config with { Model = ModelPresets.For(scalar.Text, config.Model) };
         lines[path] = scalar.Line ?? 0;
     }

@@ -72,6 +72,9 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
         var parser = new TrackingParser(new Parser(new StringReader(yamlText)));
         try
         {
+            // Bounds first, on the event stream: the tree builder recurses and expands what the bounds refuse.
+            if (YamlBounds.Check(parser) is { } tooBig) throw Fail("", tooBig.Line, tooBig.Problem);
+            parser = new TrackingParser(new Parser(new StringReader(yamlText)));
             stream.Load(parser);
         }
         catch (YamlException e)
@@ -80,7 +83,7 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
             if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstTabIndentedLine(yamlText) is { } tabLine)
                 throw Fail("", tabLine, "YAML syntax error: this line is indented with a tab; YAML accepts only spaces for indentation");
             if (e.Message.StartsWith("Duplicate key ", StringComparison.Ordinal))
-                throw Fail("", (int)e.Start.Line, $"Duplicate key '{e.Message["Duplicate key ".Length..]}': given twice in the same mapping; give each key once");
+                throw Fail("", (int)e.Start.Line, $"Duplicate key {SpecText.Shown(e.Message["Duplicate key ".Length..])}: given twice in the same mapping; give each key once");
             throw Fail("", (int)e.Start.Line, $"YAML syntax error at column {e.Start.Column}: {e.Message}");
         }
         catch (InvalidOperationException)
@@ -116,7 +119,8 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
         if (scalar.Value is null || scalar.Text.Length == 0)
             throw Fail("name", scalar.Line, "required: the sweep id (letters, digits, - and _), e.g. name: lr-sweep");
         if (!NamePattern().IsMatch(scalar.Text))
-            throw Fail("name", scalar.Line, $"must use only letters, digits, '-' and '_' (got '{scalar.Text}')");
+            throw Fail("name", scalar.Line,
+                $"must be 1 to 100 letters, digits, '-' and '_' (got {SpecText.Shown(scalar.Text)})");
         return scalar.Text;
     }
 
@@ -177,6 +181,7 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
         if (IsNull(node)) return [];
         if (node is not YamlMappingNode mapping)
             throw Fail("grid", LineOf(node), "expected a mapping of axes, e.g. grid: { lr: [1e-3, 3e-3], seed: [0, 1] }");
+        CheckGridSize(mapping, gridLine);
         var axes = new List<AxisSource>();
         var seen = new Dictionary<string, (string Key, int Line)>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in mapping.Children)
@@ -196,11 +201,11 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
                 _ => throw Fail(path, LineOf(value),
                     "expected a list of values, { range: [a, b], points: n } or { log_range: [a, b], points: n }"),
             };
+            var distinct = new HashSet<object>();
             for (int i = 0; i < values.Count; i++)
-                for (int j = 0; j < i; j++)
-                    if (values[i].Equals(values[j]))
-                        throw Fail(path, valueLines[i],
-                            $"value {ScalarValue.Describe(values[i])} appears twice in the axis; each grid point must differ");
+                if (!distinct.Add(values[i]))
+                    throw Fail(path, valueLines[i],
+                        $"value {ScalarValue.Describe(values[i])} appears twice in the axis; each grid point must differ");
             axes.Add(new AxisSource(new GridAxis(field.Path, field.Column, values, line), path, valueLines));
         }
 
@@ -213,6 +218,35 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
                 $"expands to {size.ToString("0", CultureInfo.InvariantCulture)} runs ({shape}); the maximum is {limits.MaxGridSize}");
         }
         return axes;
+    }
+
+    /// <summary>
+    /// Refuses a grid whose axes multiply past the limit before any value is read or converted, from the axes'
+    /// lengths alone (a list's items, a range's points), so two 100,000-point axes are refused at once. Malformed
+    /// axes are left to the full reading, which names what is wrong with them.
+    /// </summary>
+    private void CheckGridSize(YamlMappingNode grid, int? gridLine)
+    {
+        double size = 1;
+        var shape = new List<string>();
+        foreach (var (keyNode, value) in grid.Children)
+        {
+            long? count = value switch
+            {
+                YamlSequenceNode list => list.Children.Count,
+                YamlMappingNode range => range.Children
+                    .Where(c => c.Key is YamlScalarNode { Value: "points" } && c.Value is YamlScalarNode)
+                    .Select(c => long.TryParse(((YamlScalarNode)c.Value).Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : (long?)null)
+                    .FirstOrDefault(),
+                _ => null,
+            };
+            if (count is not > 0) continue;
+            size *= count.Value;
+            shape.Add($"{(keyNode is YamlScalarNode { Value: { } k } ? SpecText.Shown(k).Trim('\'') : "?")} {count}");
+        }
+        if (size > limits.MaxGridSize)
+            throw Fail("grid", gridLine,
+                $"expands to {size.ToString("0", CultureInfo.InvariantCulture)} runs ({string.Join(" x ", shape)}); the maximum is {limits.MaxGridSize}");
     }
 
     private SpecField AxisField(string key, string path, int line)
@@ -297,7 +331,7 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
 
     private void Validate(IReadOnlyList<AxisSource> axes)
     {
-        var rules = new RunConfigRules();
+        var rules = new RunConfigRules(limits.MemoryPerRun, limits.MemorySource);
         var gridAxes = axes.Select(a => a.Axis).ToList();
         foreach (var point in GridPoint.Enumerate(config, gridAxes))
         {
@@ -352,10 +386,13 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
         _ => throw Fail(path, LineOf(node), "expected a single value, not a mapping"),
     };
 
-    private string KeyText(YamlNode keyNode, string prefix) =>
-        keyNode is YamlScalarNode { Value: { Length: > 0 } text }
-            ? text
-            : throw Fail(prefix.TrimEnd('.'), LineOf(keyNode), "expected a plain key");
+    private string KeyText(YamlNode keyNode, string prefix) => keyNode switch
+    {
+        YamlScalarNode { Value.Length: > SpecText.MaxShown } tooLong =>
+            throw Fail(prefix.TrimEnd('.'), LineOf(keyNode), $"key {SpecText.Shown(tooLong.Value!)} is too long to be a setting; keys are at most {SpecText.MaxShown} characters"),
+        YamlScalarNode { Value: { Length: > 0 } text } => text,
+        _ => throw Fail(prefix.TrimEnd('.'), LineOf(keyNode), "expected a plain key"),
+    };
 
     private static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: "" or "~" or "null" or "Null" or "NULL" };
@@ -364,6 +401,7 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
 
     private SpecException Fail(string field, int? line, string problem) => new(sourceName, field, line, problem);
 
-    [GeneratedRegex("^[A-Za-z0-9_-]+$")]
+    // \z, not $: $ also matches before a final newline, which would let "base\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,100}\z")]
     private static partial Regex NamePattern();
 }

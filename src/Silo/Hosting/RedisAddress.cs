@@ -110,10 +110,38 @@ public sealed class RedisAddress
         _ => endpoint.ToString() ?? "",
     };
 
-    /// <summary>The connection string with any password masked, for messages.</summary>
-    public static string Redacted(string connectionString) =>
-        string.Join(',', connectionString.Split(',').Select(part =>
-            part.TrimStart().StartsWith("password", StringComparison.OrdinalIgnoreCase) ? "password=***" : part));
+    /// <summary>Options whose values are safe to repeat in a message; every other value is masked.</summary>
+    private static readonly HashSet<string> ShownOptions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "ssl", "abortConnect", "connectTimeout", "syncTimeout", "asyncTimeout", "connectRetry", "keepAlive", "allowAdmin",
+        "defaultDatabase", "resolveDns", "sslProtocols", "name", "serviceName", "tiebreaker", "version",
+    };
+
+    /// <summary>
+    /// The connection string for messages, with nothing secret in it whatever characters the secret holds: the
+    /// endpoints before the first option are shown, after it every option's value is masked unless it is a known
+    /// harmless one, and a piece without '=' after an option (the rest of a password holding a comma) is masked too.
+    /// </summary>
+    public static string Redacted(string connectionString)
+    {
+        var parts = connectionString.Split(',');
+        bool options = false;
+        var shown = new List<string>(parts.Length);
+        foreach (var part in parts)
+        {
+            int equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals < 0)
+            {
+                shown.Add(options ? "***" : part);
+                continue;
+            }
+            options = true;
+            var key = part[..equals].Trim();
+            shown.Add(ShownOptions.Contains(key) ? part : $"{key}=***");
+        }
+        var text = string.Join(',', shown);
+        return text.Length > 200 ? text[..200] + "..." : text;
+    }
 }
 
 /// <summary>The --redis connection string itself is wrong (exit code 2: bad input).</summary>

@@ -8,7 +8,11 @@ public static class SiloCommandLine
 {
     public static RootCommand Create(Func<SiloOptions, CancellationToken, Task<int>> run)
     {
-        var redis = Option<string?>("--redis", "GROKKING_REDIS", "StackExchange.Redis connection string (password and TLS allowed); omit for the embedded mode.", null);
+        // No default value for --redis: help prints defaults, and GROKKING_REDIS holds the password. Read in the action.
+        var redis = new Option<string?>("--redis")
+        {
+            Description = "StackExchange.Redis connection string (password and TLS allowed); omit for the embedded mode. [env GROKKING_REDIS]",
+        };
         var output = Option("--out", "GROKKING_OUT", "Output folder for Parquet (shared by all silos).", "runs");
         var slots = Option("--slots", "GROKKING_SLOTS", "Runs trained at once on this silo.", 1);
         var accelerator = Option<string?>("--accelerator", "GROKKING_ACCELERATOR", "cpu or gpu (default: detected from TorchSharp).", null);
@@ -29,8 +33,13 @@ public static class SiloCommandLine
         slots.Validators.Add(r =>
         {
             // A value that is not a number is already reported by the parser; only check parsed numbers.
-            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var n) && n < 1)
-                r.AddError($"--slots {n}: must be at least 1.");
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var n) && n is < 1 or > MaxSlots)
+                r.AddError($"--slots {n}: accepted: 1 to {MaxSlots} runs trained at once.");
+        });
+        threads.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var n) && n is < 0 or > MaxThreads)
+                r.AddError($"--torch-threads {n}: accepted: 0 (torch's default) to {MaxThreads}.");
         });
 
         var root = new RootCommand("Grokking silo: trains the runs of sweeps placed on it.")
@@ -39,7 +48,8 @@ public static class SiloCommandLine
         };
         root.SetAction((result, cancellation) => run(new SiloOptions
         {
-            Redis = result.GetValue(redis),
+            Redis = result.GetValue(redis) is { Length: > 0 } given ? given
+                : Environment.GetEnvironmentVariable("GROKKING_REDIS") is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
             OutDir = result.GetValue(output)!,
             Slots = result.GetValue(slots),
             Accelerator = result.GetValue(accelerator),
@@ -54,13 +64,17 @@ public static class SiloCommandLine
         return root;
     }
 
+    /// <summary>Most runs one silo trains at once; most torch threads it asks for.</summary>
+    public const int MaxSlots = 256, MaxThreads = 1024;
+
     private static Option<T> Option<T>(string name, string environment, string description, T fallback) => new(name)
     {
         Description = $"{description} [env {environment}]",
-        DefaultValueFactory = _ => FromEnvironment(environment, fallback),
+        DefaultValueFactory = r => FromEnvironment(r, environment, fallback),
     };
 
-    private static T FromEnvironment<T>(string variable, T fallback)
+    /// <summary>The variable's value, or <paramref name="fallback"/>; one parse error naming it when it is malformed.</summary>
+    private static T FromEnvironment<T>(System.CommandLine.Parsing.ArgumentResult result, string variable, T fallback)
     {
         var text = Environment.GetEnvironmentVariable(variable);
         if (string.IsNullOrEmpty(text)) return fallback;
@@ -69,9 +83,11 @@ public static class SiloCommandLine
         {
             return (T)Convert.ChangeType(text, type, CultureInfo.InvariantCulture);
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
         {
-            throw new ArgumentException($"{variable}='{text}' is not a valid {type.Name}.");
+            var shown = text.Length > 40 ? text[..40] + "..." : text;
+            result.AddError($"{variable}='{shown}': expected {(type == typeof(int) ? "a whole number" : "a " + type.Name)}.");
+            return fallback;
         }
     }
 }

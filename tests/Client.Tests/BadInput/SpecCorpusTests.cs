@@ -9,6 +9,10 @@ public sealed class SpecCorpusTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    // Every refusal ends within seconds and small: a bad spec must not cost a long parse or a large allocation.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+    private const long MemoryCeiling = 1L << 30;
+
     // Nothing listens on port 1: a command that contacted the cluster would exit 1, not 2.
     private const string DeadRedis = "127.0.0.1:1,connectTimeout=1000";
 
@@ -24,7 +28,7 @@ public sealed class SpecCorpusTests : IDisposable
     }
 
     [Fact]
-    public void The_corpus_covers_at_least_25_bad_specs() => Assert.True(Corpus().Count >= 25, $"{Corpus().Count} corpus specs");
+    public void The_corpus_covers_at_least_55_bad_specs() => Assert.True(Corpus().Count >= 55, $"{Corpus().Count} corpus specs");
 
     [Theory]
     [MemberData(nameof(Corpus))]
@@ -54,12 +58,15 @@ public sealed class SpecCorpusTests : IDisposable
         var before = Refusal.Listing(folder);
 
         // Spec paths as users type them, relative to the current folder; run and submit use the default output folder.
-        Refusal.Check(Cli.RunIn(folder, Timeout, "train", name, "--out", "out"), code, expected, $"train {name}");
-        Assert.Equal(before, Refusal.Listing(folder));
-        Refusal.Check(Cli.RunIn(folder, Timeout, "run", name, "--slots", "1"), code, expected, $"run {name}");
-        Assert.Equal(before, Refusal.Listing(folder));
-        Refusal.Check(Cli.RunIn(folder, Timeout, "submit", name, "--redis", DeadRedis), code, expected, $"submit {name}");
-        Assert.Equal(before, Refusal.Listing(folder));
+        string[][] commands = [["train", name, "--out", "out"], ["run", name, "--slots", "1"], ["submit", name, "--redis", DeadRedis]];
+        foreach (var args in commands)
+        {
+            var result = Cli.RunMeasured(folder, Timeout, null, args);
+            Refusal.Check((result.ExitCode, result.Stdout, result.Stderr), code, expected, $"{args[0]} {name}");
+            Assert.Equal(before, Refusal.Listing(folder));
+            Assert.True(result.Elapsed < Bound, $"{args[0]} {name}: took {result.Elapsed.TotalSeconds:F1} s");
+            Assert.True(result.PeakBytes < MemoryCeiling, $"{args[0]} {name}: peak memory {result.PeakBytes >> 20} MB");
+        }
     }
 
     public void Dispose() => _work.Dispose();

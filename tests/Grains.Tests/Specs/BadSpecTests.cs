@@ -47,7 +47,7 @@ public sealed class BadSpecTests
         { "unknown norm placement", "name: bad\nmodel: { norm: middle }\n", "model.norm", 2, "expected one of: pre, post, none (got 'middle')" },
         { "image task with transformer", "name: bad\ntask: { kind: image }\nmodel:\n  kind: transformer\n", "model.kind", 4,
             "the image task needs the mlp model" },
-        { "bad name characters", "name: my sweep!\n", "name", 1, "only letters, digits, '-' and '_' (got 'my sweep!')" },
+        { "bad name characters", "name: my sweep!\n", "name", 1, "1 to 100 letters, digits, '-' and '_' (got 'my sweep!')" },
         { "missing name", "task: { kind: modular }\n", "name", null, "required" },
         { "unknown grid axis with suggestion", Head + "grid:\n  weight_decy: [0.1]\n", "grid.weight_decy", 5,
             "unknown grid axis; did you mean 'weight_decay'?" },
@@ -84,7 +84,7 @@ public sealed class BadSpecTests
         { "section not a mapping", "name: bad\nmodel: mlp\n", "model", 2, "expected a mapping" },
         { "list where one value belongs", "name: bad\noptimizer:\n  lr: [1e-3, 3e-3]\n", "optimizer.lr", 3, "list its values under grid:" },
         { "unknown accelerator", "name: bad\nresources: { accelerator: tpu }\n", "resources.accelerator", 2, "expected one of: cpu, gpu, any" },
-        { "negative max_failures", "name: bad\nmax_failures: -1\n", "max_failures", 2, "must be at least 0 (got -1)" },
+        { "negative max_failures", "name: bad\nmax_failures: -1\n", "max_failures", 2, "must be at least 0" },
         { "dropout of 1", "name: bad\nmodel: { dropout: 1 }\n", "model.dropout", 2, "less than 1" },
         { "empty spec", "# nothing yet\n", "", null, "the spec is empty" },
         { "top level is a list", "- name: bad\n", "", 1, "expected a mapping of settings at the top level" },
@@ -109,7 +109,9 @@ public sealed class BadSpecTests
 
         Assert.Equal(10, SpecParser.Parse(yaml).Size);
         var error = Assert.Throws<SpecException>(() => SpecParser.Parse(yaml, limits: new SpecLimits { MaxGridSize = 5 }));
-        Assert.Equal("grid.seed.points", error.Field);
+        // Refused from the axes' lengths, before any value is generated.
+        Assert.Equal("grid", error.Field);
+        Assert.Contains("expands to 10 runs (seed 10); the maximum is 5", error.Message);
     }
 
     [Fact]
