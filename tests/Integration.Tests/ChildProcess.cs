@@ -20,7 +20,10 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <summary>Starts <c>dotnet {assembly}.dll args</c> from the test's output folder.</summary>
-    public static ChildProcess Start(string assembly, params string[] args)
+    public static ChildProcess Start(string assembly, params string[] args) => Start(assembly, null, args);
+
+    /// <summary>Starts <c>dotnet {assembly}.dll args</c> with extra environment variables.</summary>
+    public static ChildProcess Start(string assembly, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -28,15 +31,21 @@ public sealed class ChildProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly + ".dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         return new ChildProcess(Process.Start(start)!);
     }
 
     /// <summary>Runs to completion; throws with the output if it takes longer than <paramref name="timeout"/>.</summary>
-    public static (int ExitCode, string Output) Run(TimeSpan timeout, string assembly, params string[] args)
+    public static (int ExitCode, string Output) Run(TimeSpan timeout, string assembly, params string[] args) =>
+        Run(timeout, null, assembly, args);
+
+    /// <summary>Runs to completion with extra environment variables.</summary>
+    public static (int ExitCode, string Output) Run(TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, string assembly,
+        params string[] args)
     {
-        using var child = Start(assembly, args);
+        using var child = Start(assembly, environment, args);
         if (!child.WaitForExit(timeout))
         {
             child.Kill();

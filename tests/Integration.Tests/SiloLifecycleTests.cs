@@ -33,6 +33,33 @@ public sealed class SiloLifecycleTests : IAsyncLifetime
         Assert.False(Directory.Exists(Path.Combine(_cluster.Scratch, "out")), "a silo that could not start wrote output");
     }
 
+    [Theory]
+    [InlineData("GROKKING_SLOTS", "abc", "GROKKING_SLOTS='abc': expected a whole number.")]
+    [InlineData("GROKKING_SLOTS", "100000", "accepted: 1 to 256 slots")]
+    [InlineData("GROKKING_TORCH_THREADS", "100000", "0 (torch's default) to 1024 threads")]
+    [InlineData("GROKKING_SILO_PORT", "99999999999", "GROKKING_SILO_PORT='99999999999': expected a whole number.")]
+    public void A_malformed_environment_variable_exits_2_in_one_line(string variable, string value, string expected)
+    {
+        var (code, output) = ChildProcess.Run(TimeSpan.FromSeconds(30), new Dictionary<string, string> { [variable] = value },
+            "Grokking.Silo", "--health-port", "0");
+        Assert.True(code == 2, $"exit code {code}:\n{output}");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var error = Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Help_does_not_print_the_redis_password_from_the_environment()
+    {
+        var (code, output) = ChildProcess.Run(TimeSpan.FromSeconds(30),
+            new Dictionary<string, string> { ["GROKKING_REDIS"] = "redis:6379,password=s3cr3t,with-comma" }, "Grokking.Silo", "--help");
+        Assert.True(code == 0, $"exit code {code}:\n{output}");
+        Assert.Contains("--redis", output);
+        Assert.DoesNotContain("s3cr3t", output);
+        Assert.DoesNotContain("with-comma", output);
+    }
+
     [Fact]
     public void A_malformed_redis_connection_string_exits_2_naming_the_flag()
     {

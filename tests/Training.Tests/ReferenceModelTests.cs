@@ -14,7 +14,7 @@ namespace Grokking.Training.Tests;
 /// </summary>
 public class ReferenceModelTests
 {
-    private static RunConfig Nanda(double fraction = 0.3) => new()
+    internal static RunConfig Nanda(double fraction = 0.3) => new()
     {
         Task = new TaskConfig { Operation = "x+y", Modulus = 113, TrainFraction = fraction, Layout = "nanda" },
         Model = ModelPresets.Nanda,
@@ -22,7 +22,7 @@ public class ReferenceModelTests
         Training = new TrainingConfig { Steps = 2, BatchSize = TrainingConfig.FullBatch, EvalEvery = 1, RankEvery = 0, LossPrecision = "float64" },
     };
 
-    private static RunConfig Power(string operation = "x/y") => new()
+    internal static RunConfig Power(string operation = "x/y") => new()
     {
         Task = new TaskConfig { Operation = operation, Modulus = 97, TrainFraction = 0.5, Layout = "power" },
         Model = ModelPresets.Power,
