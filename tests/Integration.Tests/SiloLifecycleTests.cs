@@ -33,6 +33,23 @@ public sealed class SiloLifecycleTests : IAsyncLifetime
         Assert.False(Directory.Exists(Path.Combine(_cluster.Scratch, "out")), "a silo that could not start wrote output");
     }
 
+    [Fact]
+    public async Task An_idle_silo_sent_sigterm_while_redis_is_down_exits_within_seconds()
+    {
+        int health = LoopbackCluster.FreePort();
+        int port = _cluster.StartSilo(slots: 1, healthPort: health);
+        await _cluster.WaitUntilAsync(async () => await ReadyAsync(health) == HttpStatusCode.OK, TimeSpan.FromSeconds(90), "the silo to report ready");
+        await _cluster.Redis.StopAsync();
+        var clock = Stopwatch.StartNew();
+        var silo = _cluster.Terminate(port);
+        // Idle: nothing to drain, so the silo gets ShutdownDeadline.LeaveMargin (10 s) to leave the cluster, then exits.
+        bool exited = silo.WaitForExit(TimeSpan.FromSeconds(40));
+        await _cluster.Redis.StartAgainAsync();
+        Assert.True(exited, $"the silo had not exited {clock.Elapsed.TotalSeconds:F0} s after SIGTERM with Redis down:\n{silo.Output}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"exit took {clock.Elapsed.TotalSeconds:F0} s");
+        Assert.Equal(0, silo.ExitCode);
+    }
+
     [Theory]
     [InlineData("GROKKING_SLOTS", "abc", "GROKKING_SLOTS='abc': expected a whole number.")]
     [InlineData("GROKKING_SLOTS", "100000", "accepted: 1 to 256 slots")]

@@ -53,6 +53,9 @@ public sealed class TrainingEngine : IDisposable
     /// <summary>True once the silo is shutting down: the engine takes no new runs.</summary>
     public bool IsDraining => _draining;
 
+    /// <summary>True when no run is queued or training here.</summary>
+    public bool IsIdle => _jobs.IsEmpty;
+
     /// <summary>Queues a run; false if the engine is draining or a job for the same run grain is already queued or training.</summary>
     public bool Enqueue(TrainingJob job)
     {

@@ -32,6 +32,7 @@ public static class SiloHostingExtensions
             builder.Services.AddSingleton(options);
             builder.Services.AddHostedService<HealthEndpoint>();
         }
+        if (!options.IsEmbedded) builder.Services.AddHostedService<ShutdownDeadline>();
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
