@@ -48,12 +48,13 @@ public sealed class LoopbackCluster : IAsyncDisposable
 
     /// <summary>Starts a silo process; returns its silo port (the key in <see cref="Silos"/>).</summary>
     /// <param name="siloPort">Reuse a port (restarting a silo on its old address); 0 picks a free one.</param>
-    public int StartSilo(int slots = 2, int healthPort = 0, int siloPort = 0)
+    /// <param name="environment">Extra environment variables of the silo process (e.g. GROKKING_MEMORY_BUDGET).</param>
+    public int StartSilo(int slots = 2, int healthPort = 0, int siloPort = 0, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (siloPort == 0) siloPort = FreePort();
         if (!_gatewayPorts.TryGetValue(siloPort, out var gatewayPort)) _gatewayPorts[siloPort] = gatewayPort = FreePort();
         _slots[siloPort] = slots;
-        _silos[siloPort] = ChildProcess.Start("Grokking.Silo", "--redis", Redis.ConnectionString, "--out", OutDir,
+        _silos[siloPort] = ChildProcess.Start("Grokking.Silo", environment, "--redis", Redis.ConnectionString, "--out", OutDir,
             "--slots", slots.ToString(), "--torch-threads", "1", "--accelerator", "cpu", "--advertise", "127.0.0.1",
             "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--cluster-id", ClusterId,
             "--health-port", healthPort.ToString(), "--name", $"silo-{siloPort}");

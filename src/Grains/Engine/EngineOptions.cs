@@ -11,4 +11,10 @@ public sealed record EngineOptions
 
     /// <summary>Output folder (shared by all silos of a cluster) for the Parquet dataset.</summary>
     public string OutDir { get; init; } = "runs";
+
+    /// <summary>Bytes one run may use here (see <see cref="MemoryBudget"/>); a run estimated larger fails at once on this silo.</summary>
+    public long MemoryPerRun { get; init; } = long.MaxValue;
+
+    /// <summary>Where <see cref="MemoryPerRun"/> comes from, for the refusal.</summary>
+    public string MemorySource { get; init; } = "";
 }

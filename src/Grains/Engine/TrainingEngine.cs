@@ -126,6 +126,15 @@ public sealed class TrainingEngine : IDisposable
                 TaskContinuationOptions.OnlyOnFaulted);
         });
         string? note = null;
+        // Refused before torch allocates: a run that cannot fit would take the silo down with it. Another silo may
+        // be larger, so it counts as an ordinary failure (retried elsewhere up to max_failures).
+        if (Training.Runs.MemoryEstimate.For(run.Config) is var estimate && estimate.TotalBytes > _options.MemoryPerRun)
+        {
+            var error = $"does not fit this silo: the run needs about {Training.Runs.MemoryEstimate.Describe(estimate.TotalBytes)}, "
+                + $"a run may use {Training.Runs.MemoryEstimate.Describe(_options.MemoryPerRun)} here ({_options.MemorySource})";
+            _logger.LogWarning("Run {Run} of sweep {Sweep} refused: {Error}", run.RunId, run.SweepId, error);
+            return new EngineReport { Kind = EngineReportKind.Failed, Error = error };
+        }
         try
         {
             var outcome = _executor.Execute(run, progress, job.Stopping, text => note = text);

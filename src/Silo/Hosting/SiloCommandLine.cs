@@ -22,6 +22,9 @@ public static class SiloCommandLine
         var gatewayPort = Option("--gateway-port", "GROKKING_GATEWAY_PORT", "Client gateway port.", 30000);
         var clusterId = Option("--cluster-id", "GROKKING_CLUSTER_ID", "Orleans cluster id.", "grokking");
         var name = Option<string?>("--name", "GROKKING_SILO_NAME", "This silo's name in logs and membership (Kubernetes: the pod name).", null);
+        var memory = Option<string?>("--memory-budget", MemoryBudgetVariable,
+            "Memory this silo's runs may use together, e.g. 16GiB (default: 80% of the machine's or container's memory, less 512 MiB); "
+            + "a run estimated larger than its slot's share fails here before training.", null);
         var healthPort = Option("--health-port", "GROKKING_HEALTH_PORT", "HTTP port of /healthz/live and /healthz/ready (cluster mode; 0 = off).", 8080);
         accelerator.AcceptOnlyFromAmong("cpu", "gpu");
         foreach (var port in new[] { siloPort, gatewayPort, healthPort })
@@ -44,9 +47,23 @@ public static class SiloCommandLine
 
         var root = new RootCommand("Grokking silo: trains the runs of sweeps placed on it.")
         {
-            redis, output, slots, accelerator, threads, advertise, siloPort, gatewayPort, clusterId, name, healthPort,
+            redis, output, slots, accelerator, threads, advertise, siloPort, gatewayPort, clusterId, name, healthPort, memory,
         };
-        root.SetAction((result, cancellation) => run(new SiloOptions
+        root.SetAction((result, cancellation) =>
+        {
+            long? budget = null;
+            if (result.GetValue(memory) is { Length: > 0 } text)
+            {
+                if (!Grokking.Grains.Engine.MemoryBudget.TryParse(text, out var bytes, out var problem))
+                {
+                    Console.Error.WriteLine($"error: --memory-budget / {MemoryBudgetVariable}: {problem}.");
+                    return Task.FromResult(2);
+                }
+                budget = bytes;
+            }
+            return Run(result, budget, cancellation);
+        });
+        Task<int> Run(ParseResult result, long? budget, CancellationToken cancellation) => run(new SiloOptions
         {
             Redis = result.GetValue(redis) is { Length: > 0 } given ? given
                 : Environment.GetEnvironmentVariable("GROKKING_REDIS") is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
@@ -60,12 +77,15 @@ public static class SiloCommandLine
             ClusterId = result.GetValue(clusterId)!,
             Name = result.GetValue(name),
             HealthPort = result.GetValue(healthPort),
-        }, cancellation));
+            MemoryBudget = budget,
+        }, cancellation);
         return root;
     }
 
     /// <summary>Most runs one silo trains at once; most torch threads it asks for.</summary>
     public const int MaxSlots = 256, MaxThreads = 1024;
+
+    private const string MemoryBudgetVariable = "GROKKING_MEMORY_BUDGET";
 
     private static Option<T> Option<T>(string name, string environment, string description, T fallback) => new(name)
     {

@@ -24,7 +24,13 @@ public static class SiloHostingExtensions
     {
         var accelerator = options.Accelerator ?? TorchRuntime.DetectAccelerator();
         TorchRuntime.Initialise(options.TorchThreads, useGpu: accelerator == "gpu" && TorchRuntime.DetectAccelerator() == "gpu");
-        var engine = new EngineOptions { Slots = options.Slots, Accelerator = accelerator, OutDir = Path.GetFullPath(options.OutDir) };
+        var engine = new EngineOptions
+        {
+            Slots = options.Slots, Accelerator = accelerator, OutDir = Path.GetFullPath(options.OutDir),
+            MemoryPerRun = MemoryBudget.PerRun(options.MemoryBudget, options.Slots),
+            MemorySource = (options.MemoryBudget is null ? "80% of this machine's memory" : $"--memory-budget / {MemoryBudget.Variable}")
+                + (options.Slots > 1 ? $" over {options.Slots} slots" : ""),
+        };
         // Registered before Orleans so it answers (503, not ready) while the silo is still joining, and, stopping
         // after it, keeps answering (503, draining) while the silo checkpoints its runs and leaves.
         if (!options.IsEmbedded && options.HealthPort > 0)

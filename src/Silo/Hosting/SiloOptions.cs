@@ -34,5 +34,8 @@ public sealed record SiloOptions
     /// <summary>Port of the HTTP health endpoint (/healthz/live, /healthz/ready) in cluster mode; 0 turns it off.</summary>
     public int HealthPort { get; init; } = 8080;
 
+    /// <summary>Memory this silo's runs may use together (bytes); null: 80% of the machine's or container's memory less 512 MiB.</summary>
+    public long? MemoryBudget { get; init; }
+
     public bool IsEmbedded => string.IsNullOrWhiteSpace(Redis);
 }
