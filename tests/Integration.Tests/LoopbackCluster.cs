@@ -57,7 +57,7 @@ public sealed class LoopbackCluster : IAsyncDisposable
         _silos[siloPort] = ChildProcess.Start("Grokking.Silo", environment, "--redis", Redis.ConnectionString, "--out", OutDir,
             "--slots", slots.ToString(), "--torch-threads", "1", "--accelerator", "cpu", "--advertise", "127.0.0.1",
             "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--cluster-id", ClusterId,
-            "--health-port", healthPort.ToString(), "--name", $"silo-{siloPort}");
+            "--health-port", healthPort.ToString(), "--health-address", "127.0.0.1", "--name", $"silo-{siloPort}");
         return siloPort;
     }
 
@@ -104,8 +104,11 @@ public sealed class LoopbackCluster : IAsyncDisposable
     }
 
     /// <summary>Runs <c>grokking ARGS --redis R --cluster-id C</c> to completion.</summary>
-    public (int ExitCode, string Output) Grokking(params string[] args) =>
-        ChildProcess.Run(TimeSpan.FromMinutes(1), "grokking", [.. args, "--redis", Redis.ConnectionString, "--cluster-id", ClusterId]);
+    public (int ExitCode, string Output) Grokking(params string[] args) => Grokking(null, args);
+
+    /// <summary>Runs <c>grokking ARGS --redis R --cluster-id C</c> with extra environment variables.</summary>
+    public (int ExitCode, string Output) Grokking(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        ChildProcess.Run(TimeSpan.FromMinutes(1), environment, "grokking", [.. args, "--redis", Redis.ConnectionString, "--cluster-id", ClusterId]);
 
     /// <summary>Polls <paramref name="condition"/>; on timeout fails with what was last seen and every silo's output.</summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)

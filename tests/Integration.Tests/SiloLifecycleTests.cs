@@ -67,6 +67,14 @@ public sealed class SiloLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_health_address_that_is_not_an_ip_exits_2()
+    {
+        var (code, output) = ChildProcess.Run(TimeSpan.FromSeconds(30), "Grokking.Silo", "--health-address", "everywhere");
+        Assert.True(code == 2, $"exit code {code}:\n{output}");
+        Assert.Contains("--health-address 'everywhere': accepted: + (every address) or an IP address.", output);
+    }
+
+    [Fact]
     public void Help_does_not_print_the_redis_password_from_the_environment()
     {
         var (code, output) = ChildProcess.Run(TimeSpan.FromSeconds(30),

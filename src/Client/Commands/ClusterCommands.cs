@@ -163,7 +163,7 @@ public static class ClusterCommands
             await using var connection = await ClusterConnection.ConnectAsync(redis, clusterId, cancellation);
             return await action(connection.Client);
         }
-        catch (RedisAddressException e)
+        catch (Exception e) when (e is RedisAddressException or TlsConfigurationException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;

@@ -20,8 +20,10 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     /// <summary>Connects, or throws <see cref="ClusterUnreachableException"/> within about 15 seconds.</summary>
     /// <exception cref="RedisAddressException">The connection string is empty or malformed.</exception>
+    /// <exception cref="TlsConfigurationException">GROKKING_TLS_* are incomplete or unreadable.</exception>
     public static async Task<ClusterConnection> ConnectAsync(string redis, string clusterId, CancellationToken cancellation)
     {
+        var tls = ClusterTls.FromEnvironment();
         var clock = Stopwatch.StartNew();
         var address = RedisAddress.Parse(redis);
         // Read-only checks first: the Orleans client would otherwise create an empty membership table for a
@@ -32,6 +34,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         builder.UseOrleansClient(client =>
         {
             client.UseRedisClustering(redis);
+            if (tls is not null) client.UseTls(tls.Certificate, tls.Configure);
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = clusterId;

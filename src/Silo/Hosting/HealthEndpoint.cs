@@ -27,7 +27,7 @@ internal sealed class HealthEndpoint(SiloOptions options, ISiloStatusOracle memb
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://+:{options.HealthPort}/healthz/");
+        listener.Prefixes.Add($"http://{options.HealthAddress}:{options.HealthPort}/healthz/");
         try
         {
             listener.Start();
@@ -38,7 +38,7 @@ internal sealed class HealthEndpoint(SiloOptions options, ISiloStatusOracle memb
             logger.LogError("Health endpoint could not listen on port {Port}: {Error}", options.HealthPort, e.Message);
             return;
         }
-        logger.LogInformation("Health endpoint on http://+:{Port}/healthz/live and /healthz/ready", options.HealthPort);
+        logger.LogInformation("Health endpoint on http://{Address}:{Port}/healthz/live and /healthz/ready", options.HealthAddress, options.HealthPort);
         using var stop = stoppingToken.Register(listener.Stop);
         // Also answer while the host is stopping (the silo drains): stoppingToken only fires once this service stops,
         // and it is the last to stop.

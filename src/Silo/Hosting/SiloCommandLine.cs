@@ -25,6 +25,18 @@ public static class SiloCommandLine
         var memory = Option<string?>("--memory-budget", MemoryBudgetVariable,
             "Memory this silo's runs may use together, e.g. 16GiB (default: 80% of the machine's or container's memory, less 512 MiB); "
             + "a run estimated larger than its slot's share fails here before training.", null);
+        var healthAddress = Option("--health-address", "GROKKING_HEALTH_ADDRESS",
+            "Address the health endpoint listens on: + for every address (the kubelet probes the pod IP) or one IP such as 127.0.0.1.", "+");
+        healthAddress.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && r.Tokens[0].Value != "+" && !System.Net.IPAddress.TryParse(r.Tokens[0].Value, out _))
+                r.AddError($"--health-address '{r.Tokens[0].Value}': accepted: + (every address) or an IP address.");
+        });
+        var tlsCertificate = Option<string?>("--tls-certificate", ClusterTls.CertificateVariable,
+            "PEM certificate of this silo for mutual TLS with silos and clients (with --tls-key and --tls-ca; default: no TLS).", null);
+        var tlsKey = Option<string?>("--tls-key", ClusterTls.KeyVariable, "PEM private key of --tls-certificate.", null);
+        var tlsAuthority = Option<string?>("--tls-ca", ClusterTls.AuthorityVariable,
+            "PEM certificate of the authority every silo's and client's certificate must chain to.", null);
         var healthPort = Option("--health-port", "GROKKING_HEALTH_PORT", "HTTP port of /healthz/live and /healthz/ready (cluster mode; 0 = off).", 8080);
         accelerator.AcceptOnlyFromAmong("cpu", "gpu");
         foreach (var port in new[] { siloPort, gatewayPort, healthPort })
@@ -48,6 +60,7 @@ public static class SiloCommandLine
         var root = new RootCommand("Grokking silo: trains the runs of sweeps placed on it.")
         {
             redis, output, slots, accelerator, threads, advertise, siloPort, gatewayPort, clusterId, name, healthPort, memory,
+            tlsCertificate, tlsKey, tlsAuthority, healthAddress,
         };
         root.SetAction((result, cancellation) =>
         {
@@ -61,10 +74,22 @@ public static class SiloCommandLine
                 }
                 budget = bytes;
             }
-            return Run(result, budget, cancellation);
+            ClusterTls? tls;
+            try
+            {
+                tls = ClusterTls.From(result.GetValue(tlsCertificate), result.GetValue(tlsKey), result.GetValue(tlsAuthority));
+            }
+            catch (TlsConfigurationException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}.");
+                return Task.FromResult(2);
+            }
+            return Run(result, budget, tls, cancellation);
         });
-        Task<int> Run(ParseResult result, long? budget, CancellationToken cancellation) => run(new SiloOptions
+        Task<int> Run(ParseResult result, long? budget, ClusterTls? tls, CancellationToken cancellation) => run(new SiloOptions
         {
+            Tls = tls,
+            HealthAddress = result.GetValue(healthAddress)!,
             Redis = result.GetValue(redis) is { Length: > 0 } given ? given
                 : Environment.GetEnvironmentVariable("GROKKING_REDIS") is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
             OutDir = result.GetValue(output)!,

@@ -90,6 +90,7 @@ public static class SiloHostingExtensions
     private static void AddClusterServices(this ISiloBuilder silo, SiloOptions options)
     {
         var redis = ConfigurationOptions.Parse(options.Redis!);
+        if (options.Tls is { } tls) silo.UseTls(tls.Certificate, tls.Configure);
         silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
         silo.AddRedisGrainStorage(GrainStorageNames.Provider, o => o.ConfigurationOptions = redis.Clone());
         silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());

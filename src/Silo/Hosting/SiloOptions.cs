@@ -34,8 +34,14 @@ public sealed record SiloOptions
     /// <summary>Port of the HTTP health endpoint (/healthz/live, /healthz/ready) in cluster mode; 0 turns it off.</summary>
     public int HealthPort { get; init; } = 8080;
 
+    /// <summary>Address the health endpoint listens on: "+" (every address, for the kubelet) or one IP, e.g. 127.0.0.1.</summary>
+    public string HealthAddress { get; init; } = "+";
+
     /// <summary>Memory this silo's runs may use together (bytes); null: 80% of the machine's or container's memory less 512 MiB.</summary>
     public long? MemoryBudget { get; init; }
+
+    /// <summary>Mutual TLS between silos and with clients; null: plain TCP.</summary>
+    public ClusterTls? Tls { get; init; }
 
     public bool IsEmbedded => string.IsNullOrWhiteSpace(Redis);
 }
