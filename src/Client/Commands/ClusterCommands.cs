@@ -26,17 +26,8 @@ public static class ClusterCommands
     {
         var spec = new Argument<string>("spec") { Description = "Sweep spec (YAML)." };
         var (redis, clusterId) = (CommandOptions.Redis(), CommandOptions.ClusterId());
-        var memory = new Option<long?>("--memory-budget")
-        {
-            Description = "Memory one run may use on the cluster's silos, e.g. 16GiB; a run whose estimate is larger is refused here "
-                + "(default: 1TiB, what no silo offers).",
-            CustomParser = a =>
-            {
-                if (Grains.Engine.MemoryBudget.TryParse(a.Tokens[0].Value, out var bytes, out var problem)) return bytes;
-                a.AddError($"--memory-budget: {problem}.");
-                return null;
-            },
-        };
+        var memory = CommandOptions.MemoryBudget("Memory one run may use on the cluster's silos, e.g. 16GiB; a run whose estimate is "
+            + "larger is refused here (default: 1TiB, what no silo offers; each silo also checks its own --memory-budget).");
         var command = new Command("submit", "Submit a sweep to the cluster; submitting the same spec again returns the existing sweep.")
         {
             spec, redis, clusterId, memory,

@@ -61,9 +61,9 @@ public static partial class CommandOptions
     public const int MaxThreads = 1024;
 
     /// <summary>--memory-budget: the memory this process's runs may use together, split between its slots; default from the machine.</summary>
-    public static Option<long?> MemoryBudget() => new("--memory-budget")
+    public static Option<long?> MemoryBudget(string? description = null) => new("--memory-budget")
     {
-        Description = "Memory the runs of this process may use together, e.g. 8GiB (default: 80% of the machine's or container's memory, less 512 MiB). "
+        Description = description ?? "Memory the runs of this process may use together, e.g. 8GiB (default: 80% of the machine's or container's memory, less 512 MiB). "
             + "A run whose estimate does not fit its share is refused before training. [env GROKKING_MEMORY_BUDGET]",
         CustomParser = r =>
         {
