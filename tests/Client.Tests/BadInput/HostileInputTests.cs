@@ -6,14 +6,13 @@ namespace Grokking.Client.Tests.BadInput;
 /// <summary>
 /// Input built to break the tool rather than typed by mistake: inputs too large or too strange to keep in corpus/
 /// (30,000 nested brackets, a 1 MB name, FIFOs, devices, IDX files that lie in their headers) and secrets in the
-/// environment. Each runs through the real CLI process and must end within <see cref="Within"/> with its exit code and
-/// one line naming what is wrong and what is accepted, no trace, nothing written, under <see cref="MemoryCeiling"/>.
+/// environment. Each runs through the real CLI process and must end with its exit code and
+/// one line naming what is wrong and what is accepted, no trace, nothing written, within <see cref="Refusal.TimeBound"/>
+/// and under <see cref="Refusal.MemoryCeiling"/>.
 /// </summary>
 public sealed class HostileInputTests : IDisposable
 {
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-    private const long MemoryCeiling = 1L << 30;
     private const string Secret = "s3cr3t-pa55,with-a-comma";
 
     private readonly TempFolder _work = new();
@@ -159,9 +158,7 @@ public sealed class HostileInputTests : IDisposable
         var resolved = args.Select(a => a.Replace("{out}", outDir, StringComparison.Ordinal)).ToArray();
         var result = Cli.RunMeasured(_work.Path, Timeout, null, resolved);
         var what = string.Join(' ', resolved.Select(a => a.Length > 60 ? a[..60] + "..." : a));
-        Refusal.Check((result.ExitCode, result.Stdout, result.Stderr), code, expected, what);
-        Assert.True(result.Elapsed < Within, $"{what}: took {result.Elapsed.TotalSeconds:F1} s");
-        Assert.True(result.PeakBytes < MemoryCeiling, $"{what}: peak memory {result.PeakBytes >> 20} MB");
+        Refusal.CheckBounded(result, code, expected, what);
         Assert.Equal(before, Refusal.Listing(_work.Path));
         return result.Stderr.Split('\n').Single(l => l.StartsWith("error:", StringComparison.Ordinal));
     }

@@ -20,6 +20,20 @@ internal static class Refusal
         Assert.True(errors[0].Contains(expected, StringComparison.Ordinal), $"{what}: the error does not say\n  {expected}\nit says\n  {errors[0]}");
     }
 
+    /// <summary>How long a refusal may take: a bad input must not cost a long parse.</summary>
+    public static readonly TimeSpan TimeBound = TimeSpan.FromSeconds(20);
+
+    /// <summary>How much memory a refusing process may reach: a bad input must not cost a large allocation.</summary>
+    public const long MemoryCeiling = 1L << 30;
+
+    /// <summary><see cref="Check"/>, and the refusal stayed within <see cref="TimeBound"/> and <see cref="MemoryCeiling"/>.</summary>
+    public static void CheckBounded(Cli.Measured result, int exitCode, string expected, string what)
+    {
+        Check((result.ExitCode, result.Stdout, result.Stderr), exitCode, expected, what);
+        Assert.True(result.Elapsed < TimeBound, $"{what}: took {result.Elapsed.TotalSeconds:F1} s");
+        Assert.True(result.PeakBytes < MemoryCeiling, $"{what}: peak memory {result.PeakBytes >> 20} MB");
+    }
+
     /// <summary>The names of everything under <paramref name="folder"/>, relative to it, sorted.</summary>
     public static string[] Listing(string folder) =>
         Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories)

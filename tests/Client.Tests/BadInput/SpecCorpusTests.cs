@@ -9,10 +9,6 @@ public sealed class SpecCorpusTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    // Every refusal ends within seconds and small: a bad spec must not cost a long parse or a large allocation.
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
-    private const long MemoryCeiling = 1L << 30;
-
     // Nothing listens on port 1: a command that contacted the cluster would exit 1, not 2.
     private const string DeadRedis = "127.0.0.1:1,connectTimeout=1000";
 
@@ -62,10 +58,8 @@ public sealed class SpecCorpusTests : IDisposable
         foreach (var args in commands)
         {
             var result = Cli.RunMeasured(folder, Timeout, null, args);
-            Refusal.Check((result.ExitCode, result.Stdout, result.Stderr), code, expected, $"{args[0]} {name}");
+            Refusal.CheckBounded(result, code, expected, $"{args[0]} {name}");
             Assert.Equal(before, Refusal.Listing(folder));
-            Assert.True(result.Elapsed < Bound, $"{args[0]} {name}: took {result.Elapsed.TotalSeconds:F1} s");
-            Assert.True(result.PeakBytes < MemoryCeiling, $"{args[0]} {name}: peak memory {result.PeakBytes >> 20} MB");
         }
     }
 
