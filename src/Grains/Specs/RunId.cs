@@ -28,9 +28,17 @@ public static class RunId
         ArgumentNullException.ThrowIfNull(config);
         var text = new StringBuilder(Header).Append('\n');
         foreach (var (path, read) in ConfigFields.Readers)
-            text.Append(path).Append('=').Append(Format(read(config), path)).Append('\n');
+        {
+            var value = read(config);
+            // Settings added after this form was fixed are left out while unset, so adding one changes no existing id.
+            if (value is null && AddedLater.Contains(path)) continue;
+            text.Append(path).Append('=').Append(Format(value, path)).Append('\n');
+        }
         return text.ToString();
     }
+
+    /// <summary>Optional settings (null by default) added after v1; they enter the id only when set.</summary>
+    private static readonly HashSet<string> AddedLater = new(StringComparer.Ordinal) { "task.numpy_seed" };
 
     private static string Format(object? value, string path) => value switch
     {

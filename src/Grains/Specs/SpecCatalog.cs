@@ -31,6 +31,11 @@ internal static class SpecCatalog
         Choice("task.loss", "loss", ["ce", "mse"], (c, v) => c with { Task = c.Task with { Loss = (string)v! } }),
         Int("task.target_dim", "target_dim", min: 0, max: 10_000,
             apply: (c, v) => c with { Task = c.Task with { TargetDim = (int)(long)v! } }),
+        new SpecField
+        {
+            Path = "task.numpy_seed", Column = "numpy_seed", Type = SpecFieldType.Integer, Min = 0, Max = uint.MaxValue, Int32 = false,
+            Nullable = true, Apply = (c, v) => c with { Task = c.Task with { NumpySeed = (long?)v } },
+        },
         Int("task.step_ms", "step_ms", min: 0, max: 60_000, apply: (c, v) => c with { Task = c.Task with { StepMs = (int)(long)v! } }),
 
         Choice("model.kind", "model_kind", ["transformer", "mlp", "toy"], (c, v) => c with { Model = c.Model with { Kind = (string)v! } }),

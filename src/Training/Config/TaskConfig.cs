@@ -40,6 +40,13 @@ public sealed record TaskConfig
     /// </summary>
     public int TargetDim { get; init; }
 
+    /// <summary>
+    /// Toy: draw the regression targets and the train/validation split as Liu et al.'s train_add.py does with
+    /// np.random.seed(this) (toy/train_add.py:75, 94, 148), instead of from the run's seed; null (the default) uses the
+    /// run's seed. Initialisation and data order still come from the run's seed (the authors' come from torch).
+    /// </summary>
+    public long? NumpySeed { get; init; }
+
     /// <summary>Noop: milliseconds each step sleeps, to stand in for training time.</summary>
     public int StepMs { get; init; }
 }

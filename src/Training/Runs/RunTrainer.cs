@@ -61,7 +61,9 @@ public sealed class RunTrainer : IRunTrainer
         _dropoutGenerator = new Generator(SplitMix64.Mix(config.Seed, DropoutPurpose), _device);
         if (config.Task.Loss == "mse")
         {
-            _targets = RegressionTargets.For(_data.Classes, config.Task.TargetDim, config.Seed, dtype).to(_device);
+            _targets = (_data.Targets is { } drawn
+                ? tensor(drawn, ScalarType.Float64).to_type(dtype)
+                : RegressionTargets.For(_data.Classes, config.Task.TargetDim, config.Seed, dtype)).to(_device);
             if (config.Task.TargetDim > 0)
             {
                 using var half = 0.5.ToScalar(); // held until the op returned (see Scalars)

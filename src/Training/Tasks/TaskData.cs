@@ -37,6 +37,12 @@ public sealed class TaskData : IDisposable
     /// <summary>The number tokens and the structure RQI looks for in their embeddings.</summary>
     public NumberTokens Numbers { get; }
 
+    /// <summary>
+    /// MSE target vectors the task drew itself ([classes, dim]; Liu et al.'s NumPy draw, <see cref="TaskConfig.NumpySeed"/>);
+    /// null: the trainer draws them from the run's seed (<see cref="Tasks.RegressionTargets"/>).
+    /// </summary>
+    public double[,]? Targets { get; init; }
+
     /// <summary>Output positions scored per example: 1, or 2 for openai/grok's layout (the answer and the end token).</summary>
     public int AnswerPositions => TrainLabels.dim() == 2 ? (int)TrainLabels.shape[1] : 1;
 

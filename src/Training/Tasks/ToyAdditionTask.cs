@@ -17,10 +17,10 @@ public static class ToyAdditionTask
             inputs[k, 1] = pairs[k].J;
             labels[k] = pairs[k].I + pairs[k].J;
         }
-        var (train, val) = Split(pairs.Count, task, seed);
+        var (train, val, targets) = Draw(pairs.Count, task, seed);
         return new TaskData(TaskData.Rows(inputs, train), TaskData.Pick(labels, train), TaskData.Rows(inputs, val),
             TaskData.Pick(labels, val), classes: 2 * p - 1, vocabulary: p,
-            new NumberTokens(First: 0, Count: p, ParallelogramModulus: 0));
+            new NumberTokens(First: 0, Count: p, ParallelogramModulus: 0)) { Targets = task.Loss == "mse" ? targets : null };
     }
 
     /// <summary>
@@ -33,7 +33,7 @@ public static class ToyAdditionTask
     {
         int p = task.Modulus;
         var pairs = Pairs(p);
-        var (train, val) = Split(pairs.Count, task, seed);
+        var (train, val, _) = Draw(pairs.Count, task, seed);
         var basis = new RowSpace(p);
         for (int a = 0; a < train.Length; a++)
             for (int b = a + 1; b < train.Length; b++)
@@ -53,9 +53,34 @@ public static class ToyAdditionTask
         return pairs;
     }
 
-    /// <summary>The seeded train/validation split of the pairs, the same for training and for the ideal accuracy.</summary>
-    private static (long[] Train, long[] Val) Split(int count, TaskConfig task, long seed) =>
-        TaskData.Split(count, TaskData.TrainCountFor(count, task.TrainFraction), seed);
+    /// <summary>
+    /// The train/validation split of the pairs (the same for training and for the ideal accuracy) and, with
+    /// <see cref="TaskConfig.NumpySeed"/>, the targets: then both are NumPy's, in train_add.py's order: the
+    /// [2p - 1, output_dim] templates from np.random.normal first (line 94; output_dim is 2p - 1 for cross-entropy,
+    /// lines 84-86), then np.random.choice(all_num, train_num, replace=False) (line 148).
+    /// </summary>
+    private static (long[] Train, long[] Val, double[,]? Targets) Draw(int count, TaskConfig task, long seed)
+    {
+        long trainCount = TaskData.TrainCountFor(count, task.TrainFraction);
+        if (task.NumpySeed is not { } numpySeed)
+        {
+            var (train, val) = TaskData.Split(count, trainCount, seed);
+            return (train, val, null);
+        }
+        var random = new NumpyLegacyRandom((uint)numpySeed);
+        int classes = 2 * task.Modulus - 1;
+        int outputs = task.Loss == "ce" ? classes : task.TargetDim;
+        var targets = new double[classes, outputs];
+        for (int i = 0; i < classes; i++)
+            for (int j = 0; j < outputs; j++)
+                targets[i, j] = random.NextGaussian();
+        var order = random.Permutation(count);
+        var trainRows = order[..(int)trainCount];
+        var valRows = order[(int)trainCount..];
+        Array.Sort(trainRows);
+        Array.Sort(valRows);
+        return (trainRows, valRows, targets);
+    }
 
     private static int Sum((int I, int J) pair) => pair.I + pair.J;
 
