@@ -33,7 +33,7 @@ public sealed class TrainingEngine : IDisposable
     {
         _options = options;
         _logger = logger;
-        _executor = new RunExecutor(checkpoints, segments, options.OutDir, logger, fence: fence);
+        _executor = new RunExecutor(checkpoints, segments, options.OutDir, logger, runFence: fence);
         _workers = Enumerable.Range(0, options.Slots)
             .Select(i => new Thread(Work) { IsBackground = true, Name = $"grokking-slot-{i}" })
             .ToArray();

@@ -12,8 +12,8 @@ namespace Grokking.Grains.Fencing;
 /// one step: no claim can slip between the check and the rename.
 /// </summary>
 /// <remarks>
-/// The lock is an OS file lock (<see cref="FileShare.None"/> is flock on Linux; NFS v4 clients map it to a lease
-/// lock), released by the kernel when its holder dies, so a killed writer never wedges a run. A writer that is frozen
+/// The lock is an OS file lock (<see cref="FileShare.None"/> is flock on Linux, which Linux NFS clients carry out as the
+/// protocol's own byte-range lock), released when its holder dies, so a killed writer never wedges a run. A writer that is frozen
 /// while it holds the lock (a stopped process, a paused VM) delays a claim until it wakes or dies, never longer: the
 /// lock is held only to read the token and rename one file, and fsyncs happen outside it.
 /// </remarks>

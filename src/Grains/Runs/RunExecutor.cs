@@ -34,14 +34,14 @@ namespace Grokking.Grains.Runs;
 /// </summary>
 /// <param name="giveUpAfter">How long a failing storage operation is retried before the run fails with its error; null
 /// (a silo) retries until the store is back, a foreground <c>grokking train</c> gives up and says why.</param>
-/// <param name="fence">Where attempts claim their tokens; by default the fence files under <paramref name="outDir"/>
+/// <param name="runFence">Where attempts claim their tokens; by default the fence files under <paramref name="outDir"/>
 /// (one machine, or a silo whose checkpoints are files too).</param>
 public sealed class RunExecutor(ICheckpointStore checkpoints, MetricSegmentWriter segments, string outDir, ILogger? logger = null,
-    TimeSpan? giveUpAfter = null, IRunFence? fence = null)
+    TimeSpan? giveUpAfter = null, IRunFence? runFence = null)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
-    private readonly IRunFence _fence = fence ?? new FileRunFence(outDir);
+    private readonly IRunFence _fence = runFence ?? new FileRunFence(outDir);
 
     /// <summary>Trains <paramref name="run"/> from its latest checkpoint (or from scratch) until finished or cancelled.</summary>
     /// <param name="onNote">Told of operational events worth keeping with the run (a checkpoint that had to be discarded).</param>
