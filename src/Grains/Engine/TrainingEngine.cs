@@ -95,7 +95,7 @@ public sealed class TrainingEngine : IDisposable
         {
             if (job.StopReason is { } early)
             {
-                Finish(job, new EngineReport { Kind = early, Fence = job.Fence });
+                Finish(job, new EngineReport { Kind = early });
                 continue;
             }
             int busy = Interlocked.Increment(ref _busy);
@@ -149,30 +149,31 @@ public sealed class TrainingEngine : IDisposable
             {
                 Kind = kind, Step = outcome.StepsTrained, TotalSteps = run.Config.Training.Steps,
                 TrainAcc = outcome.FinalTrainAcc, ValAcc = outcome.FinalValAcc, Outcome = RunOutcomeSummary.From(outcome), Note = note,
-                Fence = job.Fence,
             };
         }
         catch (FencedOutException e)
         {
             // The executor logged the refused write. The report goes to the run grain, which ignores it when a newer
             // attempt's token is on record, so this attempt never reports over the one that replaced it.
-            return new EngineReport { Kind = EngineReportKind.Superseded, Error = e.Message, Fence = job.Fence };
+            return new EngineReport { Kind = EngineReportKind.Superseded, Error = e.Message };
         }
         catch (OperationCanceledException) when (job.Stopping.IsCancellationRequested)
         {
             // Stopped before training began (still waiting for its checkpoint): nothing trained, nothing lost.
-            return new EngineReport { Kind = job.StopReason ?? EngineReportKind.Interrupted, Note = note, Fence = job.Fence };
+            return new EngineReport { Kind = job.StopReason ?? EngineReportKind.Interrupted, Note = note };
         }
         catch (Exception e)
         {
             _logger.LogWarning(e, "Run {Run} of sweep {Sweep} failed", run.RunId, run.SweepId);
-            return new EngineReport { Kind = EngineReportKind.Failed, Error = $"{e.GetType().Name}: {e.Message}", Note = note, Fence = job.Fence };
+            return new EngineReport { Kind = EngineReportKind.Failed, Error = $"{e.GetType().Name}: {e.Message}", Note = note };
         }
     }
 
+    // Every final report carries the attempt's fence token, stamped here once: the run grain ignores reports of attempts
+    // it has since replaced.
     private void Finish(TrainingJob job, EngineReport report)
     {
-        Deliver(job, report);
+        Deliver(job, report with { Fence = job.Fence });
         _jobs.TryRemove(job.GrainKey, out _);
     }
 
