@@ -14,15 +14,7 @@ internal static class Cli
     /// <summary>Runs grokking with <paramref name="workingDirectory"/> as its current folder (null: the test's).</summary>
     public static (int ExitCode, string Stdout, string Stderr) RunIn(string? workingDirectory, TimeSpan timeout, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "grokking.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
-        // The cluster commands read these; a developer's own settings must not change what the tests see.
-        start.Environment.Remove("GROKKING_REDIS");
-        start.Environment.Remove("GROKKING_CLUSTER_ID");
-        start.ArgumentList.Add(dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(workingDirectory, null, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
@@ -43,18 +35,8 @@ internal static class Cli
     public static Measured RunMeasured(string? workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment,
         params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "grokking.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
-        start.Environment.Remove("GROKKING_REDIS");
-        start.Environment.Remove("GROKKING_CLUSTER_ID");
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-            if (value is null) start.Environment.Remove(name);
-            else start.Environment[name] = value;
-        start.ArgumentList.Add(dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(workingDirectory, environment, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         long peak = 0;
@@ -68,6 +50,24 @@ internal static class Cli
             }
         }
         return new Measured(process.ExitCode, stdout.Result, stderr.Result, clock.Elapsed, peak);
+    }
+
+    /// <summary>Starts grokking in the background, its output redirected (and to be read or discarded by the caller).</summary>
+    public static Process Start(params string[] args) => Process.Start(StartInfo(null, null, args))!;
+
+    private static ProcessStartInfo StartInfo(string? workingDirectory, IReadOnlyDictionary<string, string?>? environment, string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
+        // The cluster commands read these; a developer's own settings must not change what the tests see.
+        start.Environment.Remove("GROKKING_REDIS");
+        start.Environment.Remove("GROKKING_CLUSTER_ID");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "grokking.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return start;
     }
 
     /// <summary>The process's peak resident set (VmHWM) in bytes, 0 once it has gone.</summary>

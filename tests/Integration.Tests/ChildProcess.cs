@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Grokking.Integration.Tests;
@@ -78,14 +77,14 @@ public sealed class ChildProcess : IDisposable
     /// <summary>SIGTERM: the polite stop Kubernetes sends before deleting a pod (preemption, scale-down, rollout).</summary>
     public void Terminate()
     {
-        if (!_process.HasExited && kill(_process.Id, SigTerm) != 0)
-            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+        if (!_process.HasExited) Signals.Terminate(_process.Id);
     }
 
-    private const int SigTerm = 15;
+    /// <summary>SIGSTOP: the process stops answering anyone (probes included) without exiting, until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signals.Freeze(_process.Id);
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
+    /// <summary>SIGCONT: a frozen process carries on where it stopped.</summary>
+    public void Thaw() => Signals.Thaw(_process.Id);
 
     /// <summary>SIGKILL: no chance to checkpoint or say goodbye, as when a node is lost.</summary>
     public void Kill()

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Grokking.Client.Views;
 using Grokking.Grains.Checkpoints;
+using Grokking.Grains.Fencing;
 using Grokking.Grains.Metrics;
 using Grokking.Grains.Runs;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,14 @@ public static class TrainCommand
             return ExitCodes.BadInput;
         }
         if (CommandOptions.RefuseOutputFolder(outDir, "--out") is { } refused) return refused;
+        // Held until the process ends: one trainer per output folder, so every attempt's fence token is its own.
+        using var held = OutputFolderLock.TryTake(outDir);
+        if (held is null)
+        {
+            Console.Error.WriteLine($"error: --out {outDir}: another grokking train process holds this output folder "
+                + $"({OutputFolderLock.PathOf(outDir)}); wait for it to finish or give another --out.");
+            return ExitCodes.Failure;
+        }
         Grokking.Training.TorchRuntime.Initialise(threads);
         var runSpec = sweep.Expand()[index];
         // Storage trouble (a full disk, a flaky network folder) is retried for a while, with a warning on stderr each
@@ -63,7 +72,7 @@ public static class TrainCommand
             view.Summary(outcome, MetricDatasetLayout.MetricsFolder(outDir, sweep.Name, runSpec.RunId));
             return cancellation.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Success;
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or FencedOutException)
         {
             Console.Error.WriteLine($"error: run {runSpec.RunId} failed: {e.Message}");
             return ExitCodes.Failure;

@@ -1,3 +1,4 @@
+using Grokking.Grains.Fencing;
 using StackExchange.Redis;
 
 namespace Grokking.Grains.Checkpoints;
@@ -7,6 +8,11 @@ namespace Grokking.Grains.Checkpoints;
 /// Plain strings rather than Orleans grain state: the grain-state serializer would base64 the blob and load it
 /// with every activation. How durable a saved blob is depends on the server's persistence settings
 /// (appendonly yes with appendfsync everysec or always); the store only guarantees the server accepted it.
+/// <para>
+/// A save carries its attempt's fence token and is refused, in the same Lua script that writes, when the run's fence
+/// key (<see cref="RedisRunFence"/>) holds a greater one: a silo declared dead cannot overwrite the checkpoint of the
+/// attempt that replaced it.
+/// </para>
 /// </remarks>
 public sealed class RedisCheckpointStore : ICheckpointStore
 {
@@ -15,14 +21,18 @@ public sealed class RedisCheckpointStore : ICheckpointStore
 
     private readonly IConnectionMultiplexer _redis;
     private readonly string _keyPrefix;
+    private readonly string _fenceKeyPrefix;
 
-    /// <summary>A store on <paramref name="redis"/>; <paramref name="keyPrefix"/> lets several deployments share one server.</summary>
-    public RedisCheckpointStore(IConnectionMultiplexer redis, string keyPrefix = DefaultKeyPrefix)
+    /// <summary>A store on <paramref name="redis"/>; the prefixes let several deployments share one server.</summary>
+    /// <param name="fenceKeyPrefix">Where the runs' fence tokens live: the prefix of the <see cref="RedisRunFence"/> that claims them.</param>
+    public RedisCheckpointStore(IConnectionMultiplexer redis, string keyPrefix = DefaultKeyPrefix, string fenceKeyPrefix = RedisRunFence.DefaultKeyPrefix)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(keyPrefix);
+        ArgumentNullException.ThrowIfNull(fenceKeyPrefix);
         _redis = redis;
         _keyPrefix = keyPrefix;
+        _fenceKeyPrefix = fenceKeyPrefix;
     }
 
     /// <summary>The Redis key holding a run's checkpoint.</summary>
@@ -38,17 +48,16 @@ public sealed class RedisCheckpointStore : ICheckpointStore
     }
 
     /// <exception cref="RedisException">The server could not be reached or refused the write; the checkpoint was not saved.</exception>
+    /// <exception cref="FencedOutException">A newer attempt holds a greater fence token; the checkpoint was not saved.</exception>
     /// <remarks>Cancelling stops the wait, not the command: the blob may still land, which is harmless because a save only replaces.</remarks>
-    public async Task SaveAsync(string sweepId, string runId, byte[] blob, CancellationToken cancellation = default)
+    public async Task SaveAsync(string sweepId, string runId, long fence, byte[] blob, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(blob);
         var key = KeyOf(sweepId, runId);
         cancellation.ThrowIfCancellationRequested();
         // No fire-and-forget flag: a checkpoint the caller believes saved but is not would break resume.
-        bool stored = await Database.StringSetAsync(key, blob).WaitAsync(cancellation);
-        if (!stored)
-            throw new RedisException(
-                $"Redis did not store the checkpoint of run {runId} in sweep {sweepId} (key {key}, {blob.Length} bytes).");
+        await RedisRunFence.SaveIfCurrentAsync(Database, key, blob, RedisRunFence.KeyOf(_fenceKeyPrefix, sweepId, runId), sweepId, runId,
+            fence, cancellation);
     }
 
     public async Task DeleteAsync(string sweepId, string runId, CancellationToken cancellation = default)
@@ -68,12 +77,13 @@ public sealed class RedisCheckpointStore : ICheckpointStore
 
     private IDatabase Database => _redis.GetDatabase();
 
-    // ':' separates the key's parts; allowing it inside one would let two different runs share a key.
-    private static string CheckKeyPart(string value, string name)
+    /// <summary>A sweep or run id as part of a Redis key.</summary>
+    /// <remarks>':' separates the key's parts; allowing it inside one would let two different runs share a key.</remarks>
+    internal static string CheckKeyPart(string value, string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value, name);
         if (value.Contains(':'))
-            throw new ArgumentException($"{name} '{value}' cannot be part of a checkpoint key: it must not contain ':'.", name);
+            throw new ArgumentException($"{name} '{value}' cannot be part of a Redis key: it must not contain ':'.", name);
         return value;
     }
 }

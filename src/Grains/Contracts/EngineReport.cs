@@ -12,4 +12,7 @@ public sealed record EngineReport
     [Id(5)] public RunOutcomeSummary? Outcome { get; init; }
     [Id(6)] public string? Error { get; init; }
     [Id(7)] public string? Note { get; init; }
+
+    /// <summary>The fence token of the attempt that reports; a run grain ignores reports of attempts older than its current one.</summary>
+    [Id(8)] public long Fence { get; init; }
 }

@@ -18,4 +18,7 @@ public enum EngineReportKind
 
     /// <summary>The attempt threw; the error says why.</summary>
     Failed,
+
+    /// <summary>A newer attempt of the run claimed it (this silo was declared dead but kept running); this one stopped writing.</summary>
+    Superseded,
 }

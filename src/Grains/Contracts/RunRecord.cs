@@ -33,5 +33,17 @@ public sealed record RunRecord
     /// <summary>An operational note, e.g. that an unreadable checkpoint made the run restart from step 0.</summary>
     [Id(12)] public string? Note { get; init; }
 
+    /// <summary>The fence token granted to the latest attempt (DESIGN.md, invariant 6): only that attempt may write or report.</summary>
+    [Id(13)] public long Fence { get; init; }
+
+    /// <summary>The limits the sweep granted, kept so that a reactivated grain applies them too.</summary>
+    [Id(14)] public RunLimits Limits { get; init; } = new();
+
+    /// <summary>Silos declared dead while they trained this run (since it was last reopened), in order.</summary>
+    [Id(15)] public string[] LostSilos { get; init; } = [];
+
+    /// <summary>Whether the checkpoint stays once the run is Done (the spec's keep_final_checkpoint).</summary>
+    [Id(16)] public bool KeepFinalCheckpoint { get; init; }
+
     public bool IsFinal => Status is RunStatus.Done or RunStatus.Failed or RunStatus.Cancelled;
 }

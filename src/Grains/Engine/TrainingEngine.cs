@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Grokking.Grains.Checkpoints;
 using Grokking.Grains.Contracts;
+using Grokking.Grains.Fencing;
 using Grokking.Grains.Metrics;
 using Grokking.Grains.Runs;
 using Microsoft.Extensions.Logging;
@@ -27,12 +28,12 @@ public sealed class TrainingEngine : IDisposable
     private volatile bool _draining;
     private volatile bool _disposed;
 
-    public TrainingEngine(EngineOptions options, ICheckpointStore checkpoints, MetricSegmentWriter segments,
+    public TrainingEngine(EngineOptions options, ICheckpointStore checkpoints, MetricSegmentWriter segments, IRunFence fence,
         ILogger<TrainingEngine> logger)
     {
         _options = options;
         _logger = logger;
-        _executor = new RunExecutor(checkpoints, segments, options.OutDir, logger);
+        _executor = new RunExecutor(checkpoints, segments, options.OutDir, logger, runFence: fence);
         _workers = Enumerable.Range(0, options.Slots)
             .Select(i => new Thread(Work) { IsBackground = true, Name = $"grokking-slot-{i}" })
             .ToArray();
@@ -122,6 +123,7 @@ public sealed class TrainingEngine : IDisposable
             job.Report(new EngineReport
             {
                 Kind = EngineReportKind.Progress, Step = p.Step, TotalSteps = p.TotalSteps, TrainAcc = p.TrainAcc, ValAcc = p.ValAcc,
+                Fence = job.Fence,
             }).ContinueWith(t => _logger.LogDebug(t.Exception, "Progress of {Run} not delivered", job.GrainKey),
                 TaskContinuationOptions.OnlyOnFaulted);
         });
@@ -137,7 +139,7 @@ public sealed class TrainingEngine : IDisposable
         }
         try
         {
-            var outcome = _executor.Execute(run, progress, job.Stopping, text => note = text);
+            var outcome = _executor.Execute(run, progress, job.Stopping, text => note = text, job.Fence);
             var kind = outcome.StepsTrained >= run.Config.Training.Steps || outcome.StoppedEarly || outcome.DivergedAt is not null
                 ? EngineReportKind.Finished
                 : job.StopReason ?? EngineReportKind.Interrupted;
@@ -148,6 +150,12 @@ public sealed class TrainingEngine : IDisposable
                 Kind = kind, Step = outcome.StepsTrained, TotalSteps = run.Config.Training.Steps,
                 TrainAcc = outcome.FinalTrainAcc, ValAcc = outcome.FinalValAcc, Outcome = RunOutcomeSummary.From(outcome), Note = note,
             };
+        }
+        catch (FencedOutException e)
+        {
+            // The executor logged the refused write. The report goes to the run grain, which ignores it when a newer
+            // attempt's token is on record, so this attempt never reports over the one that replaced it.
+            return new EngineReport { Kind = EngineReportKind.Superseded, Error = e.Message };
         }
         catch (OperationCanceledException) when (job.Stopping.IsCancellationRequested)
         {
@@ -161,9 +169,11 @@ public sealed class TrainingEngine : IDisposable
         }
     }
 
+    // Every final report carries the attempt's fence token, stamped here once: the run grain ignores reports of attempts
+    // it has since replaced.
     private void Finish(TrainingJob job, EngineReport report)
     {
-        Deliver(job, report);
+        Deliver(job, report with { Fence = job.Fence });
         _jobs.TryRemove(job.GrainKey, out _);
     }
 

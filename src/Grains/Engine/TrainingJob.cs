@@ -4,7 +4,7 @@ using Grokking.Grains.Specs;
 namespace Grokking.Grains.Engine;
 
 /// <summary>A run queued on or held by a silo's training engine.</summary>
-public sealed class TrainingJob(string grainKey, RunSpec run, Func<EngineReport, Task> report)
+public sealed class TrainingJob(string grainKey, RunSpec run, long fence, Func<EngineReport, Task> report)
 {
     private readonly CancellationTokenSource _stop = new();
 
@@ -12,6 +12,9 @@ public sealed class TrainingJob(string grainKey, RunSpec run, Func<EngineReport,
     public string GrainKey { get; } = grainKey;
 
     public RunSpec Run { get; } = run;
+
+    /// <summary>The attempt's fence token, granted by the run grain: every write and report of the attempt carries it.</summary>
+    public long Fence { get; } = fence;
 
     /// <summary>Delivers a report to the run grain.</summary>
     public Func<EngineReport, Task> Report { get; } = report;

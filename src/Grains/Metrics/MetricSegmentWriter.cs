@@ -1,3 +1,4 @@
+using Grokking.Grains.Fencing;
 using Grokking.Grains.Storage;
 using Grokking.Training.Metrics;
 using Parquet;
@@ -7,9 +8,17 @@ namespace Grokking.Grains.Metrics;
 
 /// <summary>Writes a run's metric segments to the hive-partitioned Parquet datasets, atomically, and discards them on resume.</summary>
 /// <remarks>
-/// The disk half of the exactly-once protocol (DESIGN.md, Invariant 1): a segment covers the steps
+/// The disk half of the exactly-once protocol (DESIGN.md, invariants 1 and 6): a segment covers the steps
 /// (c_k, c_{k+1}] and is named by its first step; the caller writes the checkpoint for c_{k+1} only
 /// after <see cref="WriteAsync"/> returns, and on resume from checkpoint c calls <see cref="DiscardAfter"/>.
+/// Every rename into place and every discard happens under the run's fence (<see cref="FileRunFence"/>) with the
+/// writing attempt's token, so an attempt that a newer one replaced can no longer change the dataset.
+/// <para>
+/// Order, so that a reader never sees a step's layer rows without its metric rows: a segment's metrics file is renamed
+/// into place (and its folder fsynced) before its layers file, and a discard deletes layers files before metrics files.
+/// A crash between the two leaves metric rows without their layer rows, never the reverse, and since the checkpoint
+/// is written only after both, the resumed run discards that half-written segment and writes it again.
+/// </para>
 /// </remarks>
 public sealed class MetricSegmentWriter
 {
@@ -41,11 +50,13 @@ public sealed class MetricSegmentWriter
         SweepIdField, RunIdField, StepField, LayerField, LayerNameField, FeatureRankField, LayerWeightNormField);
 
     /// <summary>Durably writes one metrics segment (and its layers segment, named by the same first step); a retry with the same first step replaces both.</summary>
+    /// <param name="fence">The writing attempt's fence token; the segment is published only while it is the run's current one.</param>
     /// <param name="steps">Strictly increasing, contiguous steps; the first names the segment.</param>
     /// <param name="layers">Per-layer rows whose steps lie within <paramref name="steps"/>; may be empty.</param>
     /// <exception cref="ArgumentException">Steps are empty, not contiguous, or a layer row lies outside the segment.</exception>
+    /// <exception cref="FencedOutException">A newer attempt owns the run; nothing more of this segment was published.</exception>
     public async Task WriteAsync(
-        string outDir, string sweepId, string runId,
+        string outDir, string sweepId, string runId, long fence,
         IReadOnlyList<StepMetrics> steps, IReadOnlyList<LayerMetrics> layers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(steps);
@@ -54,47 +65,76 @@ public sealed class MetricSegmentWriter
         var layersFolder = MetricDatasetLayout.LayersFolder(outDir, sweepId, runId);
         var (firstStep, lastStep) = CheckContiguous(steps);
         CheckLayersWithin(layers, firstStep, lastStep);
+        var runFence = new FileRunFence(outDir);
+        var segment = MetricDatasetLayout.SegmentFileName(firstStep);
 
-        if (layers.Count > 0)
-            await WriteAtomicallyAsync(layersFolder, firstStep,
-                (stream, token) => WriteLayersAsync(stream, sweepId, runId, layers, token), ct);
-        else
-            // A retry without layer rows must not leave the earlier attempt's layers behind.
-            DeleteSegment(layersFolder, firstStep);
+        var metricsTemp = Path.Combine(metricsFolder, MetricDatasetLayout.TempSegmentFileName(firstStep));
+        var layersTemp = layers.Count > 0 ? Path.Combine(layersFolder, MetricDatasetLayout.TempSegmentFileName(firstStep)) : null;
+        try
+        {
+            await AtomicFile.WriteTempAsync(metricsTemp, (stream, token) => WriteMetricsAsync(stream, sweepId, runId, steps, token), ct);
+            if (layersTemp is not null)
+                await AtomicFile.WriteTempAsync(layersTemp, (stream, token) => WriteLayersAsync(stream, sweepId, runId, layers, token), ct);
+            ct.ThrowIfCancellationRequested();
 
-        await WriteAtomicallyAsync(metricsFolder, firstStep,
-            (stream, token) => WriteMetricsAsync(stream, sweepId, runId, steps, token), ct);
+            // A retry without layer rows must not leave an earlier attempt's layers behind; deleting layers first is always safe.
+            var staleLayers = Path.Combine(layersFolder, segment);
+            if (layersTemp is null && File.Exists(staleLayers)) Publish(runFence, sweepId, runId, fence, layersFolder, () => File.Delete(staleLayers));
+            Publish(runFence, sweepId, runId, fence, metricsFolder, () => AtomicFile.Rename(metricsTemp, Path.Combine(metricsFolder, segment)));
+            if (layersTemp is not null)
+                Publish(runFence, sweepId, runId, fence, layersFolder, () => AtomicFile.Rename(layersTemp, Path.Combine(layersFolder, segment)));
+        }
+        finally
+        {
+            // Refused, failed or cancelled: no temp file of this write lingers (after a rename it is already gone).
+            AtomicFile.TryDelete(metricsTemp);
+            if (layersTemp is not null) AtomicFile.TryDelete(layersTemp);
+        }
     }
 
     /// <summary>Deletes the run's metrics and layers segments that start after <paramref name="checkpointStep"/>, and leftover temp files; returns how many files went.</summary>
+    /// <param name="fence">The resuming attempt's fence token; nothing is deleted unless it is the run's current one.</param>
     /// <param name="checkpointStep">The step of the checkpoint the run resumes from; -1 when there is none (discards every segment).</param>
-    /// <remarks>Call only while no write for this run is in flight: its temp file would be deleted too.</remarks>
-    public int DiscardAfter(string outDir, string sweepId, string runId, long checkpointStep)
+    /// <remarks>Temp files of a stale attempt still writing go too; its rename is then refused by the fence, so nothing of it lands.</remarks>
+    /// <exception cref="FencedOutException">A newer attempt owns the run; nothing was deleted.</exception>
+    public int DiscardAfter(string outDir, string sweepId, string runId, long fence, long checkpointStep)
     {
+        // Layers before metrics: a discard cut short leaves metric rows without layer rows, never the reverse.
         string[] folders =
         [
-            MetricDatasetLayout.MetricsFolder(outDir, sweepId, runId),
             MetricDatasetLayout.LayersFolder(outDir, sweepId, runId),
+            MetricDatasetLayout.MetricsFolder(outDir, sweepId, runId),
         ];
         int removed = 0;
-        foreach (var folder in folders)
+        new FileRunFence(outDir).Commit(sweepId, runId, fence, () =>
         {
-            if (!Directory.Exists(folder)) continue;
-            int removedHere = 0;
-            foreach (var path in Directory.GetFiles(folder))
+            foreach (var folder in folders)
             {
-                var name = Path.GetFileName(path);
-                bool stale = MetricDatasetLayout.IsTempSegmentFileName(name)
-                    || (MetricDatasetLayout.TryParseSegmentFileName(name, out var first) && first > checkpointStep);
-                if (!stale) continue;
-                File.Delete(path);
-                removedHere++;
+                if (!Directory.Exists(folder)) continue;
+                int removedHere = 0;
+                foreach (var path in Directory.GetFiles(folder))
+                {
+                    var name = Path.GetFileName(path);
+                    bool stale = MetricDatasetLayout.IsTempSegmentFileName(name)
+                        || (MetricDatasetLayout.TryParseSegmentFileName(name, out var first) && first > checkpointStep);
+                    if (!stale) continue;
+                    File.Delete(path);
+                    removedHere++;
+                }
+                // The deletes must be durable before the resumed run writes a checkpoint past them.
+                if (removedHere > 0) DirectoryFsync.Flush(folder);
+                removed += removedHere;
             }
-            // The deletes must be durable before the resumed run writes a checkpoint past them.
-            if (removedHere > 0) DirectoryFsync.Flush(folder);
-            removed += removedHere;
-        }
+        });
         return removed;
+    }
+
+    // The rename (or delete) happens under the fence; the folder's fsync after it, outside, so the fence lock is held
+    // for one metadata operation only.
+    private static void Publish(FileRunFence runFence, string sweepId, string runId, long fence, string folder, Action change)
+    {
+        runFence.Commit(sweepId, runId, fence, change);
+        DirectoryFsync.Flush(folder);
     }
 
     private static (long First, long Last) CheckContiguous(IReadOnlyList<StepMetrics> steps)
@@ -129,16 +169,6 @@ public sealed class MetricSegmentWriter
                 throw new ArgumentException($"Layer row {i} (layer {row.Layer}, step {row.Step}) has no layer name.", nameof(layers));
         }
     }
-
-    private static Task WriteAtomicallyAsync(
-        string folder, long firstStep, Func<Stream, CancellationToken, Task> writeBody, CancellationToken ct) =>
-        AtomicFile.WriteAsync(
-            Path.Combine(folder, MetricDatasetLayout.SegmentFileName(firstStep)),
-            Path.Combine(folder, MetricDatasetLayout.TempSegmentFileName(firstStep)),
-            writeBody, ct);
-
-    private static void DeleteSegment(string folder, long firstStep) =>
-        AtomicFile.Delete(Path.Combine(folder, MetricDatasetLayout.SegmentFileName(firstStep)));
 
     private static async Task WriteMetricsAsync(
         Stream stream, string sweepId, string runId, IReadOnlyList<StepMetrics> steps, CancellationToken ct)

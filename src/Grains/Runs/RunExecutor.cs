@@ -1,4 +1,5 @@
 using Grokking.Grains.Checkpoints;
+using Grokking.Grains.Fencing;
 using Grokking.Grains.Metrics;
 using Grokking.Grains.Specs;
 using Grokking.Training.Metrics;
@@ -17,6 +18,12 @@ namespace Grokking.Grains.Runs;
 /// engine thread, never the Orleans scheduler), blocking on the segment and checkpoint writes, so the trainer's
 /// tensors never migrate between threads.
 /// <para>
+/// One writer per attempt (invariant 6): an attempt first claims its fence token, before it discards anything, and
+/// every segment, discard and checkpoint it writes carries the token. When a newer attempt has claimed a greater one
+/// (this attempt's silo was declared dead but still runs), the store refuses the write; the refusal is logged and
+/// <see cref="FencedOutException"/> ends the attempt without anything more written.
+/// </para>
+/// <para>
 /// Faults: a storage operation that fails for a reason that can pass (Redis unreachable or timing out, an I/O error)
 /// is retried with backoff until it succeeds, so the run pauses while its store is down and continues when it is back;
 /// nothing is dropped. Only cancellation ends the wait (the run then resumes later from its last saved checkpoint). A
@@ -27,25 +34,42 @@ namespace Grokking.Grains.Runs;
 /// </summary>
 /// <param name="giveUpAfter">How long a failing storage operation is retried before the run fails with its error; null
 /// (a silo) retries until the store is back, a foreground <c>grokking train</c> gives up and says why.</param>
+/// <param name="runFence">Where attempts claim their tokens; by default the fence files under <paramref name="outDir"/>
+/// (one machine, or a silo whose checkpoints are files too).</param>
 public sealed class RunExecutor(ICheckpointStore checkpoints, MetricSegmentWriter segments, string outDir, ILogger? logger = null,
-    TimeSpan? giveUpAfter = null)
+    TimeSpan? giveUpAfter = null, IRunFence? runFence = null)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly IRunFence _fence = runFence ?? new FileRunFence(outDir);
 
     /// <summary>Trains <paramref name="run"/> from its latest checkpoint (or from scratch) until finished or cancelled.</summary>
     /// <param name="onNote">Told of operational events worth keeping with the run (a checkpoint that had to be discarded).</param>
+    /// <param name="fence">This attempt's fence token, granted by the run grain; null makes this a new attempt with the
+    /// token after the run's current one (a foreground run that holds the output folder to itself).</param>
     /// <returns>The outcome so far; <see cref="RunOutcome.StepsTrained"/> tells whether the run finished.</returns>
-    /// <exception cref="OperationCanceledException">Cancelled while waiting for the checkpoint store to load the checkpoint.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled while waiting for the fence or the checkpoint store.</exception>
+    /// <exception cref="FencedOutException">A newer attempt owns the run; this one wrote nothing after it was replaced.</exception>
     public RunOutcome Execute(RunSpec run, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default,
-        Action<string>? onNote = null)
+        Action<string>? onNote = null, long? fence = null)
     {
+        long token = fence ?? (Durably(run, "read the fence token", () => _fence.CurrentAsync(run.SweepId, run.RunId, cancellation), cancellation)
+            ?? throw new OperationCanceledException(cancellation)).Value + 1;
+        // The claim comes first: from here on no earlier attempt can publish a segment or checkpoint, so the discard
+        // below cannot race one that is still writing.
+        if (!Durably(run, $"claim fence token {token}", () => _fence.ClaimAsync(run.SweepId, run.RunId, token, CancellationToken.None), cancellation))
+            throw new OperationCanceledException(cancellation);
         var blob = Durably(run, "load the checkpoint", () => checkpoints.LoadAsync(run.SweepId, run.RunId, cancellation), cancellation)
             ?? throw new OperationCanceledException(cancellation);
         using var trainer = Open(run, blob.Value, onNote, cancellation);
         if (trainer.Step > 0)
             _logger.LogInformation("Run {Run} of sweep {Sweep} resumes from its checkpoint at step {Step}", run.RunId, run.SweepId, trainer.Step);
-        segments.DiscardAfter(outDir, run.SweepId, run.RunId, trainer.Step);
+        if (!Durably(run, $"discard the segments after step {trainer.Step}", () =>
+            {
+                segments.DiscardAfter(outDir, run.SweepId, run.RunId, token, trainer.Step);
+                return Task.CompletedTask;
+            }, cancellation))
+            return trainer.Outcome;
 
         var t = run.Config.Training;
         while (!trainer.IsFinished && !cancellation.IsCancellationRequested)
@@ -63,12 +87,12 @@ public sealed class RunExecutor(ICheckpointStore checkpoints, MetricSegmentWrite
             if (steps.Count == 0) break;
             // Segment first, checkpoint second (DESIGN invariant 1). A write still failing when the run is stopped
             // leaves the run at its previous checkpoint; the segments after it are discarded on resume.
-            if (!Durably(run, $"write the metrics segment ending at step {trainer.Step}",
-                    () => segments.WriteAsync(outDir, run.SweepId, run.RunId, steps, layers, CancellationToken.None), cancellation))
+            if (!Durably(run, $"write the metrics segment from step {steps[0].Step} to {trainer.Step}",
+                    () => segments.WriteAsync(outDir, run.SweepId, run.RunId, token, steps, layers, CancellationToken.None), cancellation))
                 break;
             var checkpoint = trainer.SaveCheckpoint();
             if (!Durably(run, $"save the checkpoint at step {trainer.Step}",
-                    () => checkpoints.SaveAsync(run.SweepId, run.RunId, checkpoint, CancellationToken.None), cancellation))
+                    () => checkpoints.SaveAsync(run.SweepId, run.RunId, token, checkpoint, CancellationToken.None), cancellation))
                 break;
             progress?.Report(Progress(run, trainer, true));
         }
@@ -112,6 +136,13 @@ public sealed class RunExecutor(ICheckpointStore checkpoints, MetricSegmentWrite
                     _logger.LogInformation("Run {Run}: could {What} after {Attempts} attempts over {Seconds:F0} s; continuing",
                         run.RunId, what, attempt + 1, (DateTime.UtcNow - started).TotalSeconds);
                 return new Box<T>(value);
+            }
+            catch (FencedOutException e)
+            {
+                _logger.LogWarning("Run {Run} of sweep {Sweep}: refused to {What}: this attempt holds fence token {Token} but the run's "
+                    + "current token is {Current}; a newer attempt owns the run, so this one stops here without reporting over it",
+                    run.RunId, run.SweepId, what, e.Token, e.Current);
+                throw;
             }
             catch (Exception e) when (IsTransient(e) && !(DateTime.UtcNow - started > giveUpAfter))
             {

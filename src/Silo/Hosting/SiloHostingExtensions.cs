@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Grokking.Grains.Checkpoints;
 using Grokking.Grains.Engine;
+using Grokking.Grains.Fencing;
 using Grokking.Grains.Metrics;
 using Grokking.Grains.Placement;
 using Grokking.Grains.Runs;
@@ -9,6 +10,7 @@ using Grokking.Grains.Storage;
 using Grokking.Grains.Sweeps;
 using Grokking.Training;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -67,6 +69,8 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton<SweepSpecCache>();
         silo.Services.AddSingleton<MetricSegmentWriter>();
         silo.Services.AddSingleton<RunsTableWriter>();
+        // Runs whose output is all files fence with files; a Redis cluster replaces this with its own fence.
+        silo.Services.TryAddSingleton<IRunFence>(new FileRunFence(engine.OutDir));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EngineLifecycle>();
         silo.UseSiloMetadata(new Dictionary<string, string>
         {
@@ -102,6 +106,9 @@ public static class SiloHostingExtensions
             return ConnectionMultiplexer.Connect(config);
         });
         silo.Services.AddSingleton<ICheckpointStore>(sp => new RedisCheckpointStore(sp.GetRequiredService<IConnectionMultiplexer>()));
+        // Checkpoints in Redis check the fence key; segments on the shared folder check the fence files: a claim raises both.
+        silo.Services.AddSingleton<IRunFence>(sp => new RedisRunFence(sp.GetRequiredService<IConnectionMultiplexer>(),
+            new FileRunFence(sp.GetRequiredService<EngineOptions>().OutDir)));
         silo.ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
         // Notice a dead silo within seconds, so its runs restart elsewhere quickly.
         silo.Configure<ClusterMembershipOptions>(o =>

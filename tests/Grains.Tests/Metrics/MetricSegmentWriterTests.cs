@@ -8,6 +8,9 @@ public sealed class MetricSegmentWriterTests : IDisposable
     private const string Sweep = "lr-wd-grid";
     private const string Run = "run-a1b2c3";
 
+    // The writing attempt's token; no other attempt claims these runs.
+    private const long Fence = 1;
+
     private readonly TempOutputFolder _out = new();
     private readonly MetricSegmentWriter _writer = new();
 
@@ -16,7 +19,7 @@ public sealed class MetricSegmentWriterTests : IDisposable
     [Fact]
     public async Task Metrics_segment_has_the_documented_columns_in_order_then_the_hive_partitions()
     {
-        await _writer.WriteAsync(_out.Path, Sweep, Run, SampleMetrics.Steps(1, 20), [], CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, SampleMetrics.Steps(1, 20), [], CancellationToken.None);
 
         var columns = MetricsDuckDb.Describe(MetricsDuckDb.MetricsGlob(_out.Path));
 
@@ -36,7 +39,7 @@ public sealed class MetricSegmentWriterTests : IDisposable
     public async Task Metrics_segment_reads_back_bit_equal_with_nulls_where_not_measured()
     {
         var steps = SampleMetrics.Steps(1, 40);
-        await _writer.WriteAsync(_out.Path, Sweep, Run, steps, [], CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, steps, [], CancellationToken.None);
 
         var rows = MetricsDuckDb.Rows(
             "SELECT step, train_loss, train_acc, lr, wall_time_s, eval_train_loss, eval_train_acc, val_loss, val_acc, "
@@ -57,8 +60,8 @@ public sealed class MetricSegmentWriterTests : IDisposable
     [Fact]
     public async Task Hive_partition_columns_match_the_sweep_id_and_run_id_columns()
     {
-        await _writer.WriteAsync(_out.Path, Sweep, Run, SampleMetrics.Steps(1, 10), [], CancellationToken.None);
-        await _writer.WriteAsync(_out.Path, "other-sweep", "run-ffee", SampleMetrics.Steps(1, 10), [], CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, SampleMetrics.Steps(1, 10), [], CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, "other-sweep", "run-ffee", Fence, SampleMetrics.Steps(1, 10), [], CancellationToken.None);
 
         var rows = MetricsDuckDb.Rows(
             $"SELECT DISTINCT sweep, sweep_id, run, run_id FROM {MetricsDuckDb.MetricsGlob(_out.Path)} ORDER BY sweep");
@@ -72,9 +75,9 @@ public sealed class MetricSegmentWriterTests : IDisposable
     {
         foreach (var run in new[] { "run-1", "run-2" })
         {
-            await _writer.WriteAsync(_out.Path, Sweep, run, SampleMetrics.Steps(1, 100), [], CancellationToken.None);
-            await _writer.WriteAsync(_out.Path, Sweep, run, SampleMetrics.Steps(101, 100), [], CancellationToken.None);
-            await _writer.WriteAsync(_out.Path, Sweep, run, SampleMetrics.Steps(201, 37), [], CancellationToken.None);
+            await _writer.WriteAsync(_out.Path, Sweep, run, Fence, SampleMetrics.Steps(1, 100), [], CancellationToken.None);
+            await _writer.WriteAsync(_out.Path, Sweep, run, Fence, SampleMetrics.Steps(101, 100), [], CancellationToken.None);
+            await _writer.WriteAsync(_out.Path, Sweep, run, Fence, SampleMetrics.Steps(201, 37), [], CancellationToken.None);
         }
 
         var perRun = MetricsDuckDb.Rows(
@@ -95,7 +98,7 @@ public sealed class MetricSegmentWriterTests : IDisposable
     public async Task Layers_segment_has_the_documented_columns_and_values_and_is_named_by_the_segments_first_step()
     {
         var layers = SampleMetrics.Layers(1, 25);
-        await _writer.WriteAsync(_out.Path, Sweep, Run, SampleMetrics.Steps(1, 25), layers, CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, SampleMetrics.Steps(1, 25), layers, CancellationToken.None);
 
         var glob = MetricsDuckDb.LayersGlob(_out.Path);
         (string, string)[] expectedColumns =
@@ -120,9 +123,9 @@ public sealed class MetricSegmentWriterTests : IDisposable
     [Fact]
     public async Task Rewriting_a_segment_with_the_same_first_step_replaces_it()
     {
-        await _writer.WriteAsync(_out.Path, Sweep, Run, SampleMetrics.Steps(1, 30, seed: 1), SampleMetrics.Layers(1, 30), CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, SampleMetrics.Steps(1, 30, seed: 1), SampleMetrics.Layers(1, 30), CancellationToken.None);
         var retry = SampleMetrics.Steps(1, 30, seed: 2);
-        await _writer.WriteAsync(_out.Path, Sweep, Run, retry, [], CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, retry, [], CancellationToken.None);
 
         var trainAcc = MetricsDuckDb.Rows($"SELECT train_acc FROM {MetricsDuckDb.MetricsGlob(_out.Path)} ORDER BY step")
             .Select(r => (double)r[0]);
@@ -139,7 +142,7 @@ public sealed class MetricSegmentWriterTests : IDisposable
         var steps = stepNumbers.Select(s => new StepMetrics(s, 1, 1, 1, 1)).ToList();
 
         var error = await Assert.ThrowsAsync<ArgumentException>(
-            () => _writer.WriteAsync(_out.Path, Sweep, Run, steps, [], CancellationToken.None));
+            () => _writer.WriteAsync(_out.Path, Sweep, Run, Fence, steps, [], CancellationToken.None));
 
         Assert.Contains(expectedMessage, error.Message);
         Assert.Empty(Directory.GetFileSystemEntries(_out.Path));
@@ -149,7 +152,7 @@ public sealed class MetricSegmentWriterTests : IDisposable
     public async Task Layer_rows_outside_the_segments_steps_are_refused()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => _writer.WriteAsync(
-            _out.Path, Sweep, Run, SampleMetrics.Steps(1, 10), SampleMetrics.Layers(1, 20), CancellationToken.None));
+            _out.Path, Sweep, Run, Fence, SampleMetrics.Steps(1, 10), SampleMetrics.Layers(1, 20), CancellationToken.None));
 
         Assert.Contains("step 20, outside this segment's steps 1..10", error.Message);
     }
@@ -157,7 +160,7 @@ public sealed class MetricSegmentWriterTests : IDisposable
     [Fact]
     public async Task A_temp_file_left_by_a_crashed_write_is_invisible_to_parquet_globs()
     {
-        await _writer.WriteAsync(_out.Path, Sweep, Run, SampleMetrics.Steps(1, 10), SampleMetrics.Layers(1, 10), CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, SampleMetrics.Steps(1, 10), SampleMetrics.Layers(1, 10), CancellationToken.None);
         // A crash after the temp file was complete but before the rename: a valid Parquet file under a temp name.
         foreach (var folder in new[] { MetricDatasetLayout.MetricsFolder(_out.Path, Sweep, Run), MetricDatasetLayout.LayersFolder(_out.Path, Sweep, Run) })
             File.Copy(Path.Combine(folder, MetricDatasetLayout.SegmentFileName(1)),
@@ -170,10 +173,10 @@ public sealed class MetricSegmentWriterTests : IDisposable
     [Fact]
     public async Task A_completed_write_leaves_no_temp_file()
     {
-        await _writer.WriteAsync(_out.Path, Sweep, Run, SampleMetrics.Steps(1, 10), SampleMetrics.Layers(1, 10), CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, SampleMetrics.Steps(1, 10), SampleMetrics.Layers(1, 10), CancellationToken.None);
 
-        var files = Directory.GetFiles(MetricDatasetLayout.SweepFolder(_out.Path, Sweep), "*", SearchOption.AllDirectories)
-            .Select(Path.GetFileName);
+        var files = new[] { MetricDatasetLayout.MetricsFolder(_out.Path, Sweep, Run), MetricDatasetLayout.LayersFolder(_out.Path, Sweep, Run) }
+            .SelectMany(Directory.GetFiles).Select(Path.GetFileName);
         Assert.Equal(["part-0000000001.parquet", "part-0000000001.parquet"], files);
     }
 

@@ -26,6 +26,9 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
     /// <summary>The loopback port the server listens on; unchanged by <see cref="RestartAsync"/>.</summary>
     public int Port { get; private set; }
 
+    /// <summary>The server's process id while it runs (to signal it, e.g. freeze it with SIGSTOP); null while stopped.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>Where the server keeps its append-only files.</summary>
     public string DataFolder { get; }
 

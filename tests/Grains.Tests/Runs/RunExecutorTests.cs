@@ -1,4 +1,5 @@
 using Grokking.Grains.Checkpoints;
+using Grokking.Grains.Fencing;
 using Grokking.Grains.Metrics;
 using Grokking.Grains.Runs;
 using Grokking.Grains.Specs;
@@ -98,6 +99,32 @@ public sealed class RunExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task An_attempt_replaced_mid_interval_writes_nothing_more_and_the_new_attempt_completes_the_run_exactly_once()
+    {
+        Executor(_reference.Path).Execute(Run);
+        var fence = new FileRunFence(_interrupted.Path);
+
+        // Attempt 1 has checkpointed at step 20 when its silo is declared dead and attempt 2 claims the run; attempt 1
+        // does not know and trains on to its next write at step 40.
+        var replaced = new Progress(p =>
+        {
+            if (p.Step >= 25) fence.ClaimAsync(Run.SweepId, Run.RunId, 2).GetAwaiter().GetResult();
+        });
+        var refused = Assert.Throws<FencedOutException>(() => Executor(_interrupted.Path).Execute(Run, replaced, fence: 1));
+
+        Assert.Equal((1L, 2L), (refused.Token, refused.Current));
+        Assert.Equal(20, Steps(_interrupted.Path).Max());
+        Assert.Empty(Directory.GetFiles(_interrupted.Path, "*.tmp", SearchOption.AllDirectories));
+        var outcome = Executor(_interrupted.Path).Execute(Run, fence: 2);
+        Assert.Equal(90, outcome.StepsTrained);
+        AssertExactlyOnce(_interrupted.Path, 90);
+        Assert.Equal(Metrics(_reference.Path), Metrics(_interrupted.Path));
+        // A stale attempt cannot even start: its claim is refused before it discards or writes anything.
+        Assert.Throws<FencedOutException>(() => Executor(_interrupted.Path).Execute(Run, fence: 1));
+        AssertExactlyOnce(_interrupted.Path, 90);
+    }
+
+    [Fact]
     public async Task Running_a_finished_run_again_trains_nothing_and_writes_nothing()
     {
         Executor(_reference.Path).Execute(Run);
@@ -149,8 +176,8 @@ public sealed class RunExecutorTests : IDisposable
         public Task<byte[]?> LoadAsync(string sweepId, string runId, CancellationToken cancellation = default) =>
             inner.LoadAsync(sweepId, runId, cancellation);
 
-        public Task SaveAsync(string sweepId, string runId, byte[] blob, CancellationToken cancellation = default) =>
-            ++_saves == failOnSave ? throw new SimulatedCrash() : inner.SaveAsync(sweepId, runId, blob, cancellation);
+        public Task SaveAsync(string sweepId, string runId, long fence, byte[] blob, CancellationToken cancellation = default) =>
+            ++_saves == failOnSave ? throw new SimulatedCrash() : inner.SaveAsync(sweepId, runId, fence, blob, cancellation);
 
         public Task DeleteAsync(string sweepId, string runId, CancellationToken cancellation = default) =>
             inner.DeleteAsync(sweepId, runId, cancellation);
@@ -168,14 +195,14 @@ public sealed class RunExecutorTests : IDisposable
         public Task<byte[]?> LoadAsync(string sweepId, string runId, CancellationToken cancellation = default) =>
             inner.LoadAsync(sweepId, runId, cancellation);
 
-        public async Task SaveAsync(string sweepId, string runId, byte[] blob, CancellationToken cancellation = default)
+        public async Task SaveAsync(string sweepId, string runId, long fence, byte[] blob, CancellationToken cancellation = default)
         {
             if (Failed < failures)
             {
                 Failed++;
                 throw new TimeoutException("simulated outage: Redis did not answer");
             }
-            await inner.SaveAsync(sweepId, runId, blob, cancellation);
+            await inner.SaveAsync(sweepId, runId, fence, blob, cancellation);
             Saved++;
         }
 

@@ -61,10 +61,15 @@ public sealed class FileGrainStorageTests : IDisposable
             Silo = "silo-1",
             TrainAcc = double.NaN,
             Outcome = new RunOutcomeSummary { StepsTrained = 3000, StepTrain99 = 120, Phase = "grokking", MaxValAcc = 0.99 },
+            Fence = 5,
+            Limits = new RunLimits { MaxFailures = 2 },
+            LostSilos = ["10.0.0.7:11111@1", "10.0.0.8:11111@2"],
+            KeepFinalCheckpoint = true,
         };
         await _storage.WriteStateAsync("run", Grain, new GrainState<RunRecord> { State = record });
 
-        Assert.Equal(record, await _storage.ReadAsync<RunRecord>("run", Grain));
+        // Field by field: the list of lost silos is an array, which records compare by reference.
+        Assert.Equivalent(record, await _storage.ReadAsync<RunRecord>("run", Grain), strict: true);
     }
 
     [Fact]

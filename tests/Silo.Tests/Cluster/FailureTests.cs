@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using Grokking.Grains.Contracts;
+using Grokking.Grains.Fencing;
 
 namespace Grokking.Silo.Tests.Cluster;
 
@@ -101,7 +102,8 @@ public sealed class FailureTests(GrokkingCluster cluster)
         // Damage the run's checkpoint, then resume: the run must notice, start over and finish.
         var blob = (await cluster.Checkpoints.LoadAsync(spec.Name, victim))!;
         var damaged = damage == "truncated" ? blob[..(blob.Length / 2)] : Flip(blob, blob.Length / 2);
-        await cluster.Checkpoints.SaveAsync(spec.Name, victim, damaged);
+        var token = await new FileRunFence(cluster.OutDir).CurrentAsync(spec.Name, victim);
+        await cluster.Checkpoints.SaveAsync(spec.Name, victim, token, damaged);
         await sweep.Resume();
         var status = await cluster.WaitFinishedAsync(spec.Name, Timeout);
 

@@ -29,7 +29,7 @@ public sealed class FaultInjectingCheckpointStore(ICheckpointStore inner) : IChe
     public Task<byte[]?> LoadAsync(string sweepId, string runId, CancellationToken cancellation = default) =>
         inner.LoadAsync(sweepId, runId, cancellation);
 
-    public Task SaveAsync(string sweepId, string runId, byte[] blob, CancellationToken cancellation = default)
+    public Task SaveAsync(string sweepId, string runId, long fence, byte[] blob, CancellationToken cancellation = default)
     {
         if (_failures.TryGetValue(runId, out var left) && left > 0 && _failures.TryUpdate(runId, left - 1, left))
         {
@@ -37,7 +37,7 @@ public sealed class FaultInjectingCheckpointStore(ICheckpointStore inner) : IChe
             var message = $"injected checkpoint failure for {runId} ({left - 1} more to come)";
             throw _transient.GetValueOrDefault(runId) ? new IOException(message) : new InjectedFault(message);
         }
-        return inner.SaveAsync(sweepId, runId, blob, cancellation);
+        return inner.SaveAsync(sweepId, runId, fence, blob, cancellation);
     }
 
     public Task DeleteAsync(string sweepId, string runId, CancellationToken cancellation = default) =>
