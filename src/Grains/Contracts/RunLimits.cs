@@ -17,4 +17,7 @@ public sealed record RunLimits
 
     /// <summary>Silos declared dead while training the run that are tolerated; one more ends it Failed.</summary>
     [Id(1)] public int MaxLostSilos { get; init; } = DefaultMaxLostSilos;
+
+    /// <summary>Keep the run's final checkpoint once it is done (training.keep_final_checkpoint).</summary>
+    [Id(2)] public bool KeepFinalCheckpoint { get; init; }
 }

@@ -35,5 +35,14 @@ public sealed record SweepStatus
     [Id(14)] public int Attempts { get; init; }
 
     /// <summary>True when every run is Done, Failed or Cancelled.</summary>
-    public bool IsFinished => Exists && Done + Failed + Cancelled == Total;
+    /// <summary>The search's progress, e.g. "refining: level 2 of 4, 37 runs so far, budget 120" (the run count may grow).</summary>
+    [Id(15)] public string Search { get; init; } = "";
+
+    /// <summary>False while the search may still add runs.</summary>
+    [Id(16)] public bool SearchComplete { get; init; } = true;
+
+    /// <summary>Why a sweep stop rule (budget:) stopped the sweep; null otherwise.</summary>
+    [Id(17)] public string? StoppedBy { get; init; }
+
+    public bool IsFinished => Exists && SearchComplete && Done + Failed + Cancelled == Total;
 }

@@ -3,6 +3,7 @@ using Grokking.Grains.Contracts;
 using Grokking.Grains.Engine;
 using Grokking.Grains.Fencing;
 using Grokking.Grains.Placement;
+using Grokking.Grains.Specs;
 using Microsoft.Extensions.Logging;
 
 namespace Grokking.Grains.Runs;
@@ -21,7 +22,6 @@ namespace Grokking.Grains.Runs;
 public sealed class RunGrain(
     [PersistentState(GrainStorageNames.Run, GrainStorageNames.Provider)] IPersistentState<RunRecord> state,
     TrainingEngine engine,
-    SweepSpecCache specs,
     ICheckpointStore checkpoints,
     IRunFence fence,
     IClusterMembershipService membership,
@@ -46,8 +46,8 @@ public sealed class RunGrain(
             return record with { Status = RunStatus.Pending, Note = $"silo {Here} is shutting down" };
         }
 
-        var run = specs.Resolve(assignment);
-        var limits = new RunLimits { MaxFailures = assignment.MaxFailures };
+        var config = assignment.Config;
+        var limits = assignment.Limits;
         var lost = assignment.Reopen ? [] : LostSilos(record);
         if (lost.Length > limits.MaxLostSilos) return await FailForLostSilosAsync(record, lost, limits);
 
@@ -62,11 +62,11 @@ public sealed class RunGrain(
             Attempts = record.Attempts + 1,
             Failures = assignment.Reopen ? 0 : record.Failures,
             Silo = Here,
-            TotalSteps = run.Config.Training.Steps,
+            TotalSteps = config.Training.Steps,
             Fence = token,
             Limits = limits,
             LostSilos = lost,
-            KeepFinalCheckpoint = run.Config.Training.KeepFinalCheckpoint,
+            KeepFinalCheckpoint = limits.KeepFinalCheckpoint,
         };
         await state.WriteStateAsync();
         // Claimed now rather than when the job leaves the queue: an earlier attempt still writing (its silo declared
@@ -75,7 +75,7 @@ public sealed class RunGrain(
         // A long run may report rarely; it must not be collected while it trains.
         DelayDeactivation(TimeSpan.FromDays(7));
         var self = this.AsReference<IRunGrain>();
-        if (!engine.Enqueue(new TrainingJob(Key, run, token, report => self.OnEngineReport(report))))
+        if (!engine.Enqueue(new TrainingJob(Key, new RunSpec(assignment.SweepId, assignment.Index, assignment.RunId, [], config), token, report => self.OnEngineReport(report))))
         {
             // The silo began draining between the check above and now.
             state.State = state.State with { Status = RunStatus.Pending };

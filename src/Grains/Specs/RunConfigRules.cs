@@ -42,6 +42,8 @@ internal sealed class RunConfigRules(long? memoryPerRun = null, string memorySou
             return new("task.target_dim", ["task.loss"],
                 $"random target vectors need loss mse; with loss {task.Loss} leave target_dim at 0 (got {task.TargetDim})");
 
+        if (task.NoopBoundary is not null && task.Kind != "noop")
+            return new("task.noop_boundary", ["task.kind"], "applies to task kind 'noop' only (a test boundary for searches)");
         if (task.NumpySeed is not null && (task.Kind != "toy" || (task.Loss == "mse" && task.TargetDim == 0)))
             return new("task.numpy_seed", ["task.kind", "task.loss", "task.target_dim"],
                 "draws the data as Liu et al.'s train_add.py does, so it needs the toy task with loss ce or mse with target_dim > 0");

@@ -38,7 +38,7 @@ public static class RunId
     }
 
     /// <summary>Optional settings (null by default) added after v1; they enter the id only when set.</summary>
-    private static readonly HashSet<string> AddedLater = new(StringComparer.Ordinal) { "task.numpy_seed" };
+    private static readonly HashSet<string> AddedLater = new(StringComparer.Ordinal) { "task.numpy_seed", "task.noop_boundary" };
 
     private static string Format(object? value, string path) => value switch
     {

@@ -36,6 +36,8 @@ internal static class SpecCatalog
             Path = "task.numpy_seed", Column = "numpy_seed", Type = SpecFieldType.Integer, Min = 0, Max = uint.MaxValue, Int32 = false,
             Nullable = true, Apply = (c, v) => c with { Task = c.Task with { NumpySeed = (long?)v } },
         },
+        Number("task.noop_boundary", "noop_boundary", min: 0, minExclusive: true, nullable: true,
+            apply: (c, v) => c with { Task = c.Task with { NoopBoundary = (double?)v } }),
         Int("task.step_ms", "step_ms", min: 0, max: 60_000, apply: (c, v) => c with { Task = c.Task with { StepMs = (int)(long)v! } }),
 
         Choice("model.kind", "model_kind", ["transformer", "mlp", "toy"], (c, v) => c with { Model = c.Model with { Kind = (string)v! } }),

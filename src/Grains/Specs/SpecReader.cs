@@ -9,7 +9,7 @@ namespace Grokking.Grains.Specs;
 /// <summary>One parse of one spec text: walks the YAML tree, builds the base config and the grid, and validates them.</summary>
 internal sealed partial class SpecReader(string sourceName, string baseDirectory, SpecLimits limits)
 {
-    private static readonly string[] TopKeys = ["name", "seed", "task", "model", "optimizer", "training", "grid", "resources", "max_failures"];
+    private static readonly string[] TopKeys = ["name", "seed", "task", "model", "optimizer", "training", "grid", "search", "budget", "resources", "max_failures"];
     private static readonly Dictionary<string, string[]> SpecialKeys = new(StringComparer.Ordinal)
     {
         ["model"] = ["preset", "alpha"],
@@ -29,6 +29,8 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
         int maxFailures = 3;
         YamlNode? grid = null;
         int? gridLine = null;
+        (SearchSpec Spec, int Line)? search = null;
+        var budget = SweepBudget.None;
 
         foreach (var (keyNode, value) in root.Children)
         {
@@ -48,6 +50,12 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
                 case "grid":
                     (grid, gridLine) = (value, LineOf(keyNode));
                     break;
+                case "search":
+                    search = ReadSearch(value, LineOf(keyNode));
+                    break;
+                case "budget":
+                    budget = ReadBudget(value);
+                    break;
                 case "resources":
                     accelerator = ReadResources(value);
                     break;
@@ -63,7 +71,13 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
 
         var axes = grid is null ? [] : ReadGrid(grid, gridLine);
         Validate(axes);
-        return new SweepSpec(name, config, axes.Select(a => a.Axis).ToList(), accelerator, maxFailures, yamlText);
+        var gridAxes = axes.Select(a => a.Axis).ToList();
+        if (search is { } s) CheckSearch(s.Spec, s.Line, gridAxes, budget);
+        return new SweepSpec(name, config, gridAxes, accelerator, maxFailures, yamlText)
+        {
+            Search = search?.Spec ?? SearchSpec.Grid,
+            Budget = budget,
+        };
     }
 
     private YamlMappingNode Load(string yamlText)
@@ -193,10 +207,10 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
             if (seen.TryGetValue(field.Path, out var first))
                 throw Fail(path, line, $"sets the same field ({field.Path}) as '{first.Key}' at line {first.Line}; give each field one axis");
             seen[field.Path] = (key, line);
-            var (values, valueLines) = value switch
+            var (values, valueLines, range) = value switch
             {
                 YamlSequenceNode list => ListValues(list, field, path, line),
-                YamlMappingNode range => RangeValues(range, field, path),
+                YamlMappingNode rangeNode => RangeValues(rangeNode, field, path),
                 _ when IsNull(value) => throw Fail(path, line, "axis is empty; give at least one value, e.g. [1e-3, 3e-3]"),
                 _ => throw Fail(path, LineOf(value),
                     "expected a list of values, { range: [a, b], points: n } or { log_range: [a, b], points: n }"),
@@ -206,7 +220,7 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
                 if (!distinct.Add(values[i]))
                     throw Fail(path, valueLines[i],
                         $"value {ScalarValue.Describe(values[i])} appears twice in the axis; each grid point must differ");
-            axes.Add(new AxisSource(new GridAxis(field.Path, field.Column, values, line), path, valueLines));
+            axes.Add(new AxisSource(new GridAxis(field.Path, field.Column, values, line, range), path, valueLines));
         }
 
         // Doubles cannot overflow here the way a long product of many axes could.
@@ -258,7 +272,7 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
         throw Fail(path, line, KeySuggestion.Unknown(key, SpecCatalog.ByAxisName.Keys, "grid axis", listed));
     }
 
-    private (List<object>, List<int?>) ListValues(YamlSequenceNode list, SpecField field, string path, int line)
+    private (List<object>, List<int?>, AxisRange?) ListValues(YamlSequenceNode list, SpecField field, string path, int line)
     {
         if (list.Children.Count == 0)
             throw Fail(path, line, "axis is empty; give at least one value, e.g. [1e-3, 3e-3]");
@@ -270,10 +284,11 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
             values.Add(ConvertAxisValue(field, scalar, path, ""));
             valueLines.Add(scalar.Line);
         }
-        return (values, valueLines);
+        return (values, valueLines, null);
     }
 
-    private (List<object>, List<int?>) RangeValues(YamlMappingNode mapping, SpecField field, string path)
+    /// <summary>The values of a range axis, and its spacing when the setting is a number (an integer setting's values are rounded, so they are no lattice).</summary>
+    private (List<object>, List<int?>, AxisRange?) RangeValues(YamlMappingNode mapping, SpecField field, string path)
     {
         string[] accepted = ["range", "log_range", "points"];
         (string Key, YamlNode Value, int Line)? bounds = null;
@@ -308,18 +323,11 @@ internal sealed partial class SpecReader(string sourceName, string baseDirectory
         };
         var ends = pair.Children.Select(n => (double)ReadValue(boundField, n, boundsPath)!).ToArray();
 
-        var values = new List<object>();
-        for (int i = 0; i < points; i++)
-        {
-            double value = log
-                ? Math.Pow(10, Math.Log10(ends[0]) + (Math.Log10(ends[1]) - Math.Log10(ends[0])) * i / (points - 1))
-                : ends[0] + (ends[1] - ends[0]) * i / (points - 1);
-            // Pin the ends so [1e-4, 1e-2] really starts and stops at the written values.
-            if (i == 0) value = ends[0];
-            if (i == points - 1) value = ends[1];
-            values.Add(ConvertAxisValue(field, ScalarValue.Generated(value, b.Line), path, $" (a point of {b.Key})"));
-        }
-        return (values, Enumerable.Repeat<int?>(b.Line, points).ToList());
+        var range = new AxisRange(log, ends[0], ends[1], points);
+        var values = range.Values()
+            .Select(value => ConvertAxisValue(field, ScalarValue.Generated(value, b.Line), path, $" (a point of {b.Key})"))
+            .ToList();
+        return (values, Enumerable.Repeat<int?>(b.Line, points).ToList(), field.Type == SpecFieldType.Number ? range : null);
     }
 
     private object ConvertAxisValue(SpecField field, ScalarValue scalar, string path, string origin)

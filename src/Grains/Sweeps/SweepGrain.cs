@@ -4,7 +4,9 @@ using Grokking.Grains.Contracts;
 using Grokking.Grains.Engine;
 using Grokking.Grains.Placement;
 using Grokking.Grains.Runs;
+using Grokking.Grains.Search;
 using Grokking.Grains.Specs;
+using Grokking.Grains.Sweeps.Stopping;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -13,14 +15,17 @@ using Orleans.Storage;
 namespace Grokking.Grains.Sweeps;
 
 /// <summary>
-/// Coordinates one sweep: persists its spec, expands the grid, keeps the cluster's fitting slots full, restarts
-/// runs whose silo died, and keeps runs.parquet current. Run states are persisted by the run grains (one small
-/// write per event); this grain holds only an in-memory index it rebuilds from storage on activation, so no
-/// event rewrites O(runs) state.
+/// Coordinates one sweep, in Ray Tune's split: its <see cref="ISearchStrategy"/> proposes runs (all at once, or as
+/// results arrive), its <see cref="ISweepStopRule"/>s decide when the sweep stops early, and the cluster's
+/// <see cref="ISlotLedgerGrain"/> places runs on free slots. This grain joins them: it persists the spec and every run
+/// the search added, keeps the slots full, restarts runs whose silo died and keeps runs.parquet current.
+/// <para>
+/// Run states are persisted by the run grains (one small write per event); this grain holds an in-memory index
+/// (<see cref="SweepRuns"/>) that it rebuilds from storage on activation, so no event rewrites O(runs) state.
+/// </para>
 /// </summary>
 public sealed class SweepGrain(
     [PersistentState(GrainStorageNames.Sweep, GrainStorageNames.Provider)] IPersistentState<SweepState> state,
-    SweepSpecCache specs,
     EngineOptions engineOptions,
     RunsTableWriter runsTable,
     IClusterMembershipService membership,
@@ -32,13 +37,10 @@ public sealed class SweepGrain(
     private const string KeepAliveReminder = "keep-sweeping";
 
     private SweepSpec? _spec;
-    private IReadOnlyList<RunSpec> _runs = [];
-    private readonly Dictionary<string, RunRecord> _records = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _indexOf = new(StringComparer.Ordinal);
-
-    // Kept in step with _records by Set, so dispatching costs O(runs started), not O(grid), per event.
-    private readonly SortedSet<int> _pending = [];
-    private readonly Dictionary<string, int> _busyBySilo = new(StringComparer.Ordinal);
+    private ISearchStrategy? _search;
+    private IReadOnlyList<ISweepStopRule> _stopRules = [];
+    private SearchStep _searchStep = new([], true, "");
+    private readonly SweepRuns _runs = new();
     private readonly HashSet<string> _reopen = new(StringComparer.Ordinal);
 
     // Silos that refused a run because they are shutting down, until when to leave them out of dispatching.
@@ -51,21 +53,21 @@ public sealed class SweepGrain(
 
     private string SweepId => this.GetPrimaryKeyString();
 
+    private ISlotLedgerGrain Ledger => GrainFactory.GetGrain<ISlotLedgerGrain>(0);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!state.RecordExists) return;
-        Load();
-        await LoadRunRecordsAsync();
+        await LoadAsync();
         if (!IsFinished()) await StartSweepingAsync();
     }
 
     public async Task<SubmitResult> Submit(SweepSubmission submission)
     {
         SweepSpec spec;
-        IReadOnlyList<RunSpec> runs;
         try
         {
-            (spec, runs) = specs.Get(submission.SpecText, submission.SourceName, submission.BaseDirectory);
+            spec = SpecParser.Parse(submission.SpecText, submission.SourceName, submission.BaseDirectory);
         }
         catch (SpecException e)
         {
@@ -73,7 +75,8 @@ public sealed class SweepGrain(
         }
         if (spec.Name != SweepId)
             return new SubmitResult { Accepted = false, Error = $"the spec names sweep '{spec.Name}', not '{SweepId}'" };
-        var fingerprint = Fingerprint(spec, runs);
+        var initial = SearchStrategies.Create(spec).Initial();
+        var fingerprint = Fingerprint(spec, initial);
         if (state.RecordExists)
         {
             if (state.State.Fingerprint != fingerprint)
@@ -88,39 +91,37 @@ public sealed class SweepGrain(
         state.State = new SweepState
         {
             SpecText = submission.SpecText, SourceName = submission.SourceName, BaseDirectory = submission.BaseDirectory,
-            Fingerprint = fingerprint, SubmittedUtc = DateTime.UtcNow,
+            Fingerprint = fingerprint, SubmittedUtc = DateTime.UtcNow, StartedUtc = DateTime.UtcNow,
         };
         await state.WriteStateAsync();
-        Load();
+        await LoadAsync();
         _dirty = true;
         await StartSweepingAsync();
         await DispatchAsync();
-        logger.LogInformation("Sweep {Sweep} submitted: {Runs} runs", SweepId, _runs.Count);
+        logger.LogInformation("Sweep {Sweep} submitted: {Runs} runs ({Search})", SweepId, _runs.Count, spec.Search.Describe());
         return new SubmitResult { Accepted = true, Created = true, Runs = _runs.Count };
     }
 
     public Task<SweepStatus> GetStatus() => Task.FromResult(Status());
 
     public Task<IReadOnlyList<RunRecord>> GetRuns() =>
-        Task.FromResult<IReadOnlyList<RunRecord>>(_runs.Select(r => Effective(Record(r))).ToList());
+        Task.FromResult<IReadOnlyList<RunRecord>>(_runs.All.Select(r => Effective(_runs.Record(r))).ToList());
 
     public async Task<SweepStatus> Resume()
     {
         if (!state.RecordExists) return Status();
-        if (state.State.CancelRequested)
+        state.State = state.State with { CancelRequested = false, StoppedBy = null, StartedUtc = DateTime.UtcNow };
+        await state.WriteStateAsync();
+        foreach (var run in _runs.All)
         {
-            state.State = state.State with { CancelRequested = false };
-            await state.WriteStateAsync();
-        }
-        foreach (var run in _runs)
-        {
-            var record = Record(run);
+            var record = _runs.Record(run);
             if (record.Status is RunStatus.Failed or RunStatus.Cancelled)
             {
                 Set(record with { Status = RunStatus.Pending });
                 _reopen.Add(run.RunId);
             }
         }
+        await AdvanceSearchAsync();
         await StartSweepingAsync();
         await DispatchAsync();
         return Status();
@@ -131,9 +132,7 @@ public sealed class SweepGrain(
         if (!state.RecordExists) return Status();
         state.State = state.State with { CancelRequested = true };
         await state.WriteStateAsync();
-        var running = _runs.Select(Record).Where(r => r.Status == RunStatus.Running).ToList();
-        await Task.WhenAll(running.Select(r => RunGrain(r.RunId).Cancel()));
-        _dirty = true;
+        await CancelRunningAsync();
         return Status();
     }
 
@@ -146,51 +145,68 @@ public sealed class SweepGrain(
 
     public async Task OnRunUpdated(RunRecord record)
     {
-        if (_spec is null || !_indexOf.ContainsKey(record.RunId)) return;
-        _records.TryGetValue(record.RunId, out var known);
+        if (_spec is null || !_runs.Contains(record.RunId)) return;
         // One-way reports may overtake each other; never let a stale one undo a later state.
-        if (known is not null && (record.Attempts < known.Attempts || known.IsFinal && !record.IsFinal && record.Attempts == known.Attempts))
+        if (_runs.TryGetRecord(record.RunId, out var known)
+            && (record.Attempts < known.Attempts || known.IsFinal && !record.IsFinal && record.Attempts == known.Attempts))
             return;
         Set(record);
-        if (record.Status != RunStatus.Running) await DispatchAsync();
+        if (record.Status == RunStatus.Running) return;
+        if (record.IsFinal) await AdvanceSearchAsync();
+        await DispatchAsync();
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         // The reminder only reactivates the sweep after its silo died; activation resumes the work.
         IsFinished() ? StopSweepingAsync() : StartSweepingAsync();
 
-    private void Load()
+    // --- runs and the search ----------------------------------------------------------------------------------------
+
+    /// <summary>Rebuilds the run list (the search's first runs, then every run it added, from their persisted keys) and
+    /// each run's record, then lets the search catch up on results that arrived while nobody asked it.</summary>
+    private async Task LoadAsync()
     {
-        (_spec, _runs) = specs.Get(state.State.SpecText, state.State.SourceName, state.State.BaseDirectory);
-        _indexOf.Clear();
-        _pending.Clear();
-        for (int i = 0; i < _runs.Count; i++)
+        _spec = SpecParser.Parse(state.State.SpecText, state.State.SourceName, state.State.BaseDirectory);
+        _search = SearchStrategies.Create(_spec);
+        _stopRules = SweepStopRules.For(_spec.Budget);
+        var runs = _search.Initial().ToList();
+        foreach (var key in state.State.Added) runs.Add(_search.Restore(key, runs.Count));
+        _runs.Add(runs);
+        await LoadRecordsAsync(runs);
+        await AdvanceSearchAsync();
+    }
+
+    /// <summary>Asks the search for runs until it has none to add now; each batch is persisted before it is listed,
+    /// so a crash between the two re-lists exactly the same runs.</summary>
+    private async Task AdvanceSearchAsync()
+    {
+        if (_search is null) return;
+        while (true)
         {
-            _indexOf[_runs[i].RunId] = i;
-            _pending.Add(i);
+            _searchStep = _search.Next(_runs.All, _runs.Record);
+            if (_searchStep.Added.Count == 0) return;
+            var keys = _searchStep.Added.Select(r => r.Place?.Key
+                ?? throw new InvalidOperationException($"search {_spec!.Search.Strategy} added run {r.RunId} without a lattice key")).ToList();
+            state.State = state.State with { Added = [.. state.State.Added, .. keys] };
+            await state.WriteStateAsync();
+            _runs.Add(_searchStep.Added);
+            await LoadRecordsAsync(_searchStep.Added);
+            _dirty = true;
+            logger.LogInformation("Sweep {Sweep}: the search added {Added} runs; {Progress}", SweepId, keys.Count, _searchStep.Progress);
         }
     }
 
-    /// <summary>Records a run's new state and keeps the pending set and per-silo busy counts current.</summary>
+    /// <summary>Records a run's new state.</summary>
     private void Set(RunRecord record)
     {
-        if (!_indexOf.TryGetValue(record.RunId, out var index)) return;
-        var old = Record(_runs[index]);
-        if (old.Status == RunStatus.Pending) _pending.Remove(index);
-        if (old.Status == RunStatus.Running && old.Silo is { } oldSilo && _busyBySilo.TryGetValue(oldSilo, out var n))
-            _busyBySilo[oldSilo] = n - 1;
-        _records[record.RunId] = record;
-        if (record.Status == RunStatus.Pending) _pending.Add(index);
-        if (record.Status == RunStatus.Running && record.Silo is { } silo)
-            _busyBySilo[silo] = _busyBySilo.GetValueOrDefault(silo) + 1;
-        _dirty = true;
+        if (_runs.Set(record)) _dirty = true;
     }
 
-    private async Task LoadRunRecordsAsync()
+    private async Task LoadRecordsAsync(IReadOnlyList<RunSpec> runs)
     {
         // Read the run grains' persisted state straight from storage: activating thousands of grains to ask them would be slow.
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Provider);
-        foreach (var chunk in _runs.Chunk(256))
+        foreach (var chunk in runs.Chunk(256))
         {
             var loaded = await Task.WhenAll(chunk.Select(async run =>
             {
@@ -201,6 +217,8 @@ public sealed class SweepGrain(
             foreach (var record in loaded.OfType<RunRecord>()) Set(record);
         }
     }
+
+    // --- the loop ----------------------------------------------------------------------------------------------------
 
     private async Task StartSweepingAsync()
     {
@@ -219,6 +237,7 @@ public sealed class SweepGrain(
     private async Task TickAsync(CancellationToken cancellation)
     {
         RequeueRunsOfDeadSilos();
+        await ApplyStopRulesAsync();
         await DispatchAsync();
         bool finished = IsFinished();
         if (_dirty && (finished || DateTime.UtcNow - _lastRunsTable >= RunsTableInterval))
@@ -226,6 +245,7 @@ public sealed class SweepGrain(
         if (finished && !_dirty)
         {
             logger.LogInformation("Sweep {Sweep} finished", SweepId);
+            await Ledger.Acquire(SweepId, new Dictionary<string, string>(), [], []);
             await StopSweepingAsync();
         }
     }
@@ -233,32 +253,57 @@ public sealed class SweepGrain(
     private void RequeueRunsOfDeadSilos()
     {
         var alive = ActiveSilos().Select(s => s.ToParsableString()).ToHashSet(StringComparer.Ordinal);
-        foreach (var run in _runs)
+        foreach (var (runId, silo) in _runs.Running.ToList())
         {
-            if (_records.TryGetValue(run.RunId, out var record) && record.Status == RunStatus.Running && !alive.Contains(record.Silo ?? ""))
-            {
-                logger.LogInformation("Run {Run} was on {Silo}, which is gone; restarting it from its checkpoint", run.RunId, record.Silo);
-                Set(record with { Status = RunStatus.Pending });
-            }
+            if (alive.Contains(silo)) continue;
+            logger.LogInformation("Run {Run} was on {Silo}, which is gone; restarting it from its checkpoint", runId, silo);
+            Set(_runs.Record(_runs[runId]) with { Status = RunStatus.Pending });
         }
     }
 
+    private async Task ApplyStopRulesAsync()
+    {
+        if (state.State.StoppedBy is not null || state.State.CancelRequested || _stopRules.Count == 0) return;
+        var progress = new SweepProgress(_runs.Started, DateTime.UtcNow - state.State.StartedUtc);
+        foreach (var rule in _stopRules)
+        {
+            if (rule.Check(progress) is not { } stop) continue;
+            // A rule that would change nothing (every run already started, none to cancel) is not a stop.
+            if (!stop.CancelRunning && _runs.CountOf(RunStatus.Pending) == 0 && _searchStep.Complete) continue;
+            logger.LogInformation("Sweep {Sweep} stops: {Reason}", SweepId, stop.Reason);
+            state.State = state.State with { StoppedBy = stop.Reason };
+            await state.WriteStateAsync();
+            if (stop.CancelRunning) await CancelRunningAsync();
+            _dirty = true;
+            return;
+        }
+    }
+
+    private async Task CancelRunningAsync()
+    {
+        var running = _runs.Running.Keys.ToList();
+        await Task.WhenAll(running.Select(id => RunGrain(id).Cancel()));
+        _dirty = true;
+    }
+
+    private bool Stopped => state.State.CancelRequested || state.State.StoppedBy is not null;
+
     private async Task DispatchAsync()
     {
-        if (_spec is null || state.State.CancelRequested || _dispatching) return;
+        if (_spec is null || _dispatching) return;
         _dispatching = true;
         try
         {
+            var wanted = Stopped ? [] : _runs.Pending.Select(r => r.RunId).ToList();
+            if (_spec.Budget.Runs is { } budget) wanted = wanted.Take(Math.Max(0, budget - _runs.Started)).ToList();
             var offers = Offers();
+            var grants = await Ledger.Acquire(SweepId, _runs.Running.Where(r => r.Value.Length > 0).ToDictionary(), wanted, offers);
             var starts = new List<Task>();
-            foreach (var index in _pending.ToList())
+            foreach (var grant in grants)
             {
-                var target = offers.MaxBy(Free);
-                if (target is null || Free(target) <= 0) break;
-                var run = _runs[index];
-                var address = target.Silo.ToParsableString();
-                Set(Record(run) with { Status = RunStatus.Running, Silo = address });
-                starts.Add(StartRunAsync(run, address));
+                var run = _runs[grant.RunId];
+                Set(_runs.Record(run) with { Status = RunStatus.Running, Silo = grant.Silo });
+                starts.Add(StartRunAsync(run, grant.Silo));
             }
             await Task.WhenAll(starts);
         }
@@ -268,14 +313,12 @@ public sealed class SweepGrain(
         }
     }
 
-    private int Free(SiloOffer offer) => offer.Slots - _busyBySilo.GetValueOrDefault(offer.Silo.ToParsableString());
-
     private async Task StartRunAsync(RunSpec run, string silo)
     {
         var assignment = new RunAssignment
         {
-            SweepId = SweepId, RunId = run.RunId, Index = run.Index, SpecText = state.State.SpecText,
-            SourceName = state.State.SourceName, BaseDirectory = state.State.BaseDirectory, MaxFailures = _spec!.MaxFailures,
+            SweepId = SweepId, RunId = run.RunId, Index = run.Index, Config = run.Config,
+            Limits = new RunLimits { MaxFailures = _spec!.MaxFailures, KeepFinalCheckpoint = run.Config.Training.KeepFinalCheckpoint },
             Reopen = _reopen.Remove(run.RunId),
         };
         try
@@ -288,12 +331,12 @@ public sealed class SweepGrain(
                 logger.LogInformation("Run {Run} refused by {Silo}: {Note}; dispatching elsewhere", run.RunId, silo, record.Note);
                 _draining[silo] = DateTime.UtcNow + DrainingHold;
             }
-            if (!_records.TryGetValue(run.RunId, out var known) || known.Attempts <= record.Attempts) Set(record);
+            if (!_runs.TryGetRecord(run.RunId, out var known) || known.Attempts <= record.Attempts) Set(record);
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "Could not start run {Run}; will retry", run.RunId);
-            Set(Record(run) with { Status = RunStatus.Pending, Note = e.Message });
+            Set(_runs.Record(run) with { Status = RunStatus.Pending, Note = e.Message });
         }
         finally
         {
@@ -308,8 +351,8 @@ public sealed class SweepGrain(
         _lastRunsTable = DateTime.UtcNow;
         try
         {
-            var records = _runs.ToDictionary(r => r.RunId, r => Effective(Record(r)), StringComparer.Ordinal);
-            await runsTable.WriteAsync(engineOptions.OutDir, _spec!, _runs, records, CancellationToken.None);
+            var records = _runs.All.ToDictionary(r => r.RunId, r => Effective(_runs.Record(r)), StringComparer.Ordinal);
+            await runsTable.WriteAsync(engineOptions.OutDir, _spec!, _runs.All, records, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -318,10 +361,12 @@ public sealed class SweepGrain(
         }
     }
 
+    // --- status -------------------------------------------------------------------------------------------------------
+
     private SweepStatus Status()
     {
         if (!state.RecordExists) return new SweepStatus { SweepId = SweepId, Exists = false };
-        var records = _runs.Select(r => Effective(Record(r))).ToList();
+        var records = _runs.All.Select(r => Effective(_runs.Record(r))).ToList();
         int Count(RunStatus s) => records.Count(r => r.Status == s);
         return new SweepStatus
         {
@@ -336,33 +381,35 @@ public sealed class SweepGrain(
             CancelRequested = state.State.CancelRequested,
             Capacity = Offers().Sum(o => o.Slots),
             StepsDone = records.Sum(r => r.Status == RunStatus.Done ? r.TotalSteps : Math.Min(r.Step, r.TotalSteps)),
-            StepsTotal = _runs.Sum(r => (long)r.Config.Training.Steps),
+            StepsTotal = _runs.All.Sum(r => (long)r.Config.Training.Steps),
             Active = records.Where(r => r.Status == RunStatus.Running).ToList(),
             Failures = records.Where(r => r.Status == RunStatus.Failed).ToList(),
             Attempts = records.Sum(r => r.Attempts),
+            Search = _searchStep.Progress,
+            SearchComplete = _searchStep.Complete || Stopped,
+            StoppedBy = state.State.StoppedBy,
         };
     }
 
-    private RunRecord Record(RunSpec run) =>
-        _records.TryGetValue(run.RunId, out var record)
-            ? record
-            : new RunRecord { RunId = run.RunId, Index = run.Index, TotalSteps = run.Config.Training.Steps };
-
-    // After a cancel, runs that were never started count as cancelled too.
+    // After a cancel or a stop rule, runs that were never started count as cancelled too.
     private RunRecord Effective(RunRecord record) =>
-        state.State.CancelRequested && record.Status == RunStatus.Pending ? record with { Status = RunStatus.Cancelled } : record;
+        Stopped && record.Status == RunStatus.Pending
+            ? record with { Status = RunStatus.Cancelled, Note = state.State.StoppedBy ?? record.Note }
+            : record;
 
-    private bool IsFinished() => _runs.Count > 0 && _runs.All(r => Effective(Record(r)).IsFinal);
+    private bool IsFinished() =>
+        _runs.Count > 0 && (_searchStep.Complete || Stopped) && _runs.All.All(r => Effective(_runs.Record(r)).IsFinal);
 
     private IEnumerable<SiloAddress> ActiveSilos() =>
         membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
 
-    private List<SiloOffer> Offers() =>
+    private List<SlotOffer> Offers() =>
         ActiveSilos()
             .Where(s => !IsDraining(s.ToParsableString()))
             .Select(s => SiloOffer.From(s, siloMetadata.GetSiloMetadata(s).Metadata))
             .OfType<SiloOffer>()
             .Where(o => _spec is not null && o.Fits(_spec.Accelerator))
+            .Select(o => new SlotOffer(o.Silo.ToParsableString(), o.Slots))
             .ToList();
 
     private bool IsDraining(string silo)
@@ -375,10 +422,14 @@ public sealed class SweepGrain(
 
     private IRunGrain RunGrain(string runId) => GrainFactory.GetGrain<IRunGrain>($"{SweepId}/{runId}");
 
-    private static string Fingerprint(SweepSpec spec, IReadOnlyList<RunSpec> runs)
+    // What makes a sweep the same sweep: where it runs, its failure limit, how it searches, its budget and the runs it
+    // starts from (later runs follow from these and the results).
+    private static string Fingerprint(SweepSpec spec, IReadOnlyList<RunSpec> initial)
     {
         var text = new StringBuilder().Append(spec.Accelerator).Append('\n').Append(spec.MaxFailures).Append('\n');
-        foreach (var run in runs) text.Append(run.RunId).Append('\n');
+        if (spec.Search.Strategy != "grid") text.Append(spec.Search.Describe()).Append('\n');
+        if (spec.Budget != SweepBudget.None) text.Append(spec.Budget.Describe()).Append('\n');
+        foreach (var run in initial) text.Append(run.RunId).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 }

@@ -66,7 +66,6 @@ public static class SiloHostingExtensions
     {
         silo.Services.AddSingleton(engine);
         silo.Services.AddSingleton<TrainingEngine>();
-        silo.Services.AddSingleton<SweepSpecCache>();
         silo.Services.AddSingleton<MetricSegmentWriter>();
         silo.Services.AddSingleton<RunsTableWriter>();
         // Runs whose output is all files fence with files; a Redis cluster replaces this with its own fence.

@@ -47,6 +47,13 @@ public sealed record TaskConfig
     /// </summary>
     public long? NumpySeed { get; init; }
 
+    /// <summary>
+    /// Noop: a known phase boundary for testing searches. When set, a run whose <c>lr * (1 + weight_decay)</c> is
+    /// below this value never generalises (memorization); at or above it, it groks as every noop run does. Null (the
+    /// default): every run groks.
+    /// </summary>
+    public double? NoopBoundary { get; init; }
+
     /// <summary>Noop: milliseconds each step sleeps, to stand in for training time.</summary>
     public int StepMs { get; init; }
 }

@@ -84,12 +84,15 @@ public sealed class NoopTrainer : IRunTrainer
         return CheckpointEnvelope.Seal(buffer.ToArray());
     }
 
+    private bool Memorizes =>
+        _config.Task.NoopBoundary is { } boundary && _config.Optimizer.Lr * (1 + _config.Optimizer.WeightDecay) < boundary;
+
     // Train accuracy saturates after a tenth of the budget, validation accuracy after half of it.
     private (double Train, double Val) Curve(long step)
     {
         double steps = _config.Training.Steps;
         double train = Math.Min(1.0, step / Math.Max(1.0, steps / 10));
-        double val = 1 / (1 + Math.Exp(-(step - steps / 2) / Math.Max(1.0, steps / 40)));
+        double val = Memorizes ? 0.0 : 1 / (1 + Math.Exp(-(step - steps / 2) / Math.Max(1.0, steps / 40)));
         return (train, val);
     }
 

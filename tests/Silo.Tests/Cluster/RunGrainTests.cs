@@ -1,3 +1,4 @@
+using Grokking.Grains.Specs;
 using Grokking.Grains.Contracts;
 using Grokking.Grains.Fencing;
 using Grokking.Grains.Runs;
@@ -85,7 +86,8 @@ public sealed class RunGrainTests(GrokkingCluster cluster)
 
     private static RunAssignment Assignment(NoopSweepSpec spec, string runId, int index = 0) => new()
     {
-        SweepId = spec.Name, RunId = runId, Index = index, SpecText = spec.Yaml, SourceName = $"{spec.Name}.yaml", MaxFailures = spec.MaxFailures,
+        SweepId = spec.Name, RunId = runId, Index = index, Config = SpecParser.Parse(spec.Yaml).Expand()[index].Config,
+        Limits = new RunLimits { MaxFailures = spec.MaxFailures },
     };
 
     private IGrainStorage Storage => cluster.Silo(0).ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Provider);

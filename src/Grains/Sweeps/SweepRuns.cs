@@ -1,0 +1,82 @@
+using Grokking.Grains.Contracts;
+using Grokking.Grains.Specs;
+
+namespace Grokking.Grains.Sweeps;
+
+/// <summary>
+/// A sweep's runs and their latest records, in sweep order, with the pending set and per-status counts kept in step
+/// with every change, so an event costs O(1) and dispatching O(runs started), not O(runs). The list only grows: a
+/// search adds runs as results arrive.
+/// </summary>
+public sealed class SweepRuns
+{
+    private readonly List<RunSpec> _runs = [];
+    private readonly Dictionary<string, int> _indexOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RunRecord> _records = new(StringComparer.Ordinal);
+    private readonly SortedSet<int> _pending = [];
+    private readonly Dictionary<string, string> _running = new(StringComparer.Ordinal);
+    private readonly int[] _counts = new int[Enum.GetValues<RunStatus>().Length];
+
+    public IReadOnlyList<RunSpec> All => _runs;
+
+    public int Count => _runs.Count;
+
+    /// <summary>Pending runs, in sweep order.</summary>
+    public IEnumerable<RunSpec> Pending => _pending.Select(i => _runs[i]);
+
+    /// <summary>Running runs: run id to silo.</summary>
+    public IReadOnlyDictionary<string, string> Running => _running;
+
+    /// <summary>Runs started at least once (everything not Pending, plus Pending runs with attempts).</summary>
+    public int Started { get; private set; }
+
+    public int CountOf(RunStatus status) => _counts[(int)status];
+
+    public bool Contains(string runId) => _indexOf.ContainsKey(runId);
+
+    public RunSpec this[string runId] => _runs[_indexOf[runId]];
+
+    /// <summary>Appends runs (indices must continue the list); each starts Pending until a record says otherwise.</summary>
+    public void Add(IEnumerable<RunSpec> runs)
+    {
+        foreach (var run in runs)
+        {
+            if (run.Index != _runs.Count)
+                throw new InvalidOperationException($"run {run.RunId} has index {run.Index}, expected {_runs.Count}");
+            if (_indexOf.ContainsKey(run.RunId))
+                throw new InvalidOperationException($"run {run.RunId} is already in the sweep (index {_indexOf[run.RunId]})");
+            _indexOf[run.RunId] = run.Index;
+            _runs.Add(run);
+            _pending.Add(run.Index);
+            _counts[(int)RunStatus.Pending]++;
+        }
+    }
+
+    /// <summary>The run's latest record (a fresh Pending one if it has none).</summary>
+    public RunRecord Record(RunSpec run) =>
+        _records.TryGetValue(run.RunId, out var record)
+            ? record
+            : new RunRecord { RunId = run.RunId, Index = run.Index, TotalSteps = run.Config.Training.Steps };
+
+    public bool TryGetRecord(string runId, out RunRecord record) => _records.TryGetValue(runId, out record!);
+
+    /// <summary>Records a run's new state; false if the run is not in the sweep.</summary>
+    public bool Set(RunRecord record)
+    {
+        if (!_indexOf.TryGetValue(record.RunId, out var index)) return false;
+        var old = Record(_runs[index]);
+        _counts[(int)old.Status]--;
+        if (old.Status == RunStatus.Pending) _pending.Remove(index);
+        if (old.Status == RunStatus.Running) _running.Remove(record.RunId);
+        if (IsStarted(old)) Started--;
+
+        _records[record.RunId] = record with { Index = index };
+        _counts[(int)record.Status]++;
+        if (record.Status == RunStatus.Pending) _pending.Add(index);
+        if (record.Status == RunStatus.Running) _running[record.RunId] = record.Silo ?? "";
+        if (IsStarted(record)) Started++;
+        return true;
+    }
+
+    private static bool IsStarted(RunRecord record) => record.Status != RunStatus.Pending || record.Attempts > 0;
+}
