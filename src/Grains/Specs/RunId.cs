@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Grokking.Training.Config;
+using Grokking.Training.Tasks;
 
 namespace Grokking.Grains.Specs;
 
@@ -22,19 +23,43 @@ public static class RunId
         return "r" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
     }
 
-    /// <summary>Every field of the config as <c>path=value</c> lines sorted by dotted snake_case path, numbers in round-trip form, nulls explicit.</summary>
+    private const string DataDirPath = "task.data_dir", DataPath = "task.data";
+
+    /// <summary>
+    /// Every field of the config as <c>path=value</c> lines sorted by dotted snake_case path, numbers in round-trip form,
+    /// nulls explicit; for the image task <c>task.data=sha256:...</c> (<see cref="ImageDataIdentity"/>) instead of <c>task.data_dir</c>.
+    /// </summary>
+    /// <exception cref="SpecException">An image task's data folder cannot be read (it changed after validation).</exception>
     public static string CanonicalText(RunConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var text = new StringBuilder(Header).Append('\n');
         foreach (var (path, read) in ConfigFields.Readers)
         {
+            if (path == DataDirPath && config.Task.Kind == "image")
+            {
+                // The data's identity, not where this machine mounts it: the same files give the same id on every cluster.
+                text.Append(DataPath).Append('=').Append(DataIdentity(config.Task.DataDir)).Append('\n');
+                continue;
+            }
             var value = read(config);
             // Settings added after this form was fixed are left out while unset, so adding one changes no existing id.
             if (value is null && AddedLater.Contains(path)) continue;
             text.Append(path).Append('=').Append(Format(value, path)).Append('\n');
         }
         return text.ToString();
+    }
+
+    private static string DataIdentity(string dataDir)
+    {
+        try
+        {
+            return ImageDataIdentity.Of(dataDir);
+        }
+        catch (Exception e) when (DataFolder.IsUnreadable(e))
+        {
+            throw new SpecException("run config", DataDirPath, null, $"cannot hash the IDX files in {dataDir} for the run id: {e.Message}; {DataFolder.Accepted}");
+        }
     }
 
     /// <summary>Optional settings (null by default) added after v1; they enter the id only when set.</summary>

@@ -6,7 +6,7 @@ namespace Grokking.Training.Tasks;
 /// <summary>Reads IDX files (the MNIST format), raw or gzip-compressed.</summary>
 public static class IdxFile
 {
-    /// <summary>The four files of an MNIST-format data set, by role.</summary>
+    /// <summary>The four files of an MNIST-format data set: training images and labels, then test images and labels.</summary>
     public static readonly IReadOnlyList<string> RequiredFiles =
         ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 

@@ -12,8 +12,9 @@ public static class ImageTask
 
     public static TaskData Build(TaskConfig task, long seed)
     {
-        var (trainImages, trainLabels) = Load(task.DataDir, "train");
-        var (testImages, testLabels) = Load(task.DataDir, "t10k");
+        // The files ImageDataIdentity hashes into the run id: training images and labels, then test images and labels.
+        var files = IdxFile.RequiredFiles.Select(name => Load(task.DataDir, name)).ToArray();
+        var (trainImages, trainLabels, testImages, testLabels) = (files[0], files[1], files[2], files[3]);
         int available = trainImages.Shape[0];
         if (task.TrainSize > available)
             throw new ArgumentException($"task.train_size {task.TrainSize} exceeds the {available} training images in {task.DataDir}.");
@@ -24,15 +25,11 @@ public static class ImageTask
             Labels(testLabels, val), classes: 10, vocabulary: 0, NumberTokens.None);
     }
 
-    private static ((int[] Shape, byte[] Data) Images, (int[] Shape, byte[] Data) Labels) Load(string folder, string prefix)
+    private static (int[] Shape, byte[] Data) Load(string folder, string name)
     {
-        (int[], byte[]) Read(string name)
-        {
-            var path = IdxFile.Locate(folder, name)
-                ?? throw new FileNotFoundException($"{name} (or {name}.gz) not found in {folder}. Fashion-MNIST: apt-get install dataset-fashion-mnist.");
-            return Files.GetOrAdd(Path.GetFullPath(path), p => new Lazy<(int[], byte[])>(() => IdxFile.Read(p))).Value;
-        }
-        return (Read($"{prefix}-images-idx3-ubyte"), Read($"{prefix}-labels-idx1-ubyte"));
+        var path = IdxFile.Locate(folder, name)
+            ?? throw new FileNotFoundException($"{name} (or {name}.gz) not found in {folder}. Fashion-MNIST: apt-get install dataset-fashion-mnist.");
+        return Files.GetOrAdd(Path.GetFullPath(path), p => new Lazy<(int[], byte[])>(() => IdxFile.Read(p))).Value;
     }
 
     private static Tensor Features((int[] Shape, byte[] Data) images, long[] rows)

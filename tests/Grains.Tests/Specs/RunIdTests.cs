@@ -50,6 +50,19 @@ public sealed class RunIdTests
     }
 
     [Fact]
+    public void Modular_and_toy_run_ids_are_unchanged_by_the_image_data_identity()
+    {
+        // What the build before image ids hashed the data's content gave for these specs; only image ids changed.
+        var modular = SpecParser.Parse("name: modular\ntask: { kind: modular, operation: \"x-y\", modulus: 31, train_fraction: 0.6 }\n"
+            + "model: { kind: mlp, depth: 2, width: 128 }\noptimizer: { lr: 3e-3 }\ngrid:\n  weight_decay: [1.0, 0.0]\n");
+        var toy = SpecParser.Parse("name: toy\ntask: { kind: toy, loss: mse, target_dim: 30 }\nmodel: { kind: toy }\noptimizer: { lr: 1e-3 }\n");
+
+        Assert.Equal(["re9e6fd5c4529d687", "r0c5ab0675fff194d"], modular.Expand().Select(r => r.RunId));
+        Assert.Equal("r25747b7175b452f6", toy.Expand()[0].RunId);
+        Assert.Contains("task.data_dir=\"/usr/share/datasets/fashion-mnist\"", RunId.CanonicalText(toy.Base));
+    }
+
+    [Fact]
     public void Changing_any_single_field_changes_the_id()
     {
         var config = new RunConfig();
