@@ -32,10 +32,10 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeSpan plainInterv
         {
             var current = await status();
             started ??= Baseline.Of(current);
-            var counts = Counts(current);
+            var counts = Counts(current) + Searching(current);
             if (current.IsFinished || counts != lastCounts || DateTime.UtcNow - last >= plainInterval)
             {
-                console.WriteLine($"{current.SweepId}: {Percent(current)} {counts}{Eta(current, started)}");
+                console.WriteLine($"{current.SweepId}: {Percent(current)} {Counts(current)}{Eta(current, started)}{Searching(current)}");
                 foreach (var run in current.Active.Take(8))
                     console.WriteLine($"  {run.RunId} step {run.Step:N0}/{run.TotalSteps:N0} train {Acc(run.TrainAcc)} val {Acc(run.ValAcc)} on {ShortSilo(run.Silo)}");
                 last = DateTime.UtcNow;
@@ -71,6 +71,8 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeSpan plainInterv
         var counts = new Markup(
             $"[bold]{Markup.Escape(s.SweepId)}[/]  runs {s.Total}: [green]{s.Done} done[/], [yellow]{s.Running} running[/], {s.Pending} pending, [red]{s.Failed} failed[/], {s.Cancelled} cancelled   slots {s.Capacity}");
         var rows = new List<IRenderable> { counts, bar };
+        if (Searching(s) is { Length: > 0 } search) rows.Add(new Markup($"[blue]{Markup.Escape(search.Trim())}[/]"));
+        if (s.StoppedBy is { } stopped) rows.Add(new Markup($"[yellow]stopped: {Markup.Escape(stopped)}[/]"));
         if (s.Active.Count > 0)
         {
             var table = new Table().Border(TableBorder.Simple).AddColumns("run", "step", "train acc", "val acc", "silo");
@@ -90,10 +92,15 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeSpan plainInterv
     private static string Percent(SweepStatus s) =>
         (s.StepsTotal == 0 ? 0 : (double)s.StepsDone / s.StepsTotal).ToString("P0", CultureInfo.InvariantCulture);
 
+    // While a search may add runs, the ETA covers the runs known so far, and says so.
     private static string Eta(SweepStatus s, Baseline started) =>
         Remaining(s.StepsDone, s.StepsTotal, started.StepsDone, DateTime.UtcNow - started.At) is { } remaining
-            ? $"  ETA {(int)remaining.TotalHours}:{remaining:mm\\:ss}"
+            ? $"  ETA {(int)remaining.TotalHours}:{remaining:mm\\:ss}{(s.SearchComplete ? "" : $" for the {s.Total} runs so far")}"
             : "";
+
+    /// <summary>The search's own line ("  refining: level 2 of 4, 37 runs so far, budget 120"); empty for a grid.</summary>
+    private static string Searching(SweepStatus s) =>
+        s.Search.Length == 0 || s.Search.StartsWith("grid", StringComparison.Ordinal) ? "" : $"  ({s.Search})";
 
     /// <summary>
     /// Time left at the rate measured since this view started: steps trained since then over time since then. A view

@@ -13,6 +13,9 @@ public static class SweepSummary
     {
         console.MarkupLineInterpolated(
             $"[bold]{status.SweepId}[/]: {status.Done} done, {status.Failed} failed, {status.Cancelled} cancelled, {status.Pending + status.Running} unfinished of {status.Total} ({status.Attempts} attempts)");
+        if (status.Search.Length > 0 && !status.Search.StartsWith("grid", StringComparison.Ordinal))
+            console.MarkupLineInterpolated($"search: {status.Search}");
+        if (status.StoppedBy is { } stopped) console.MarkupLineInterpolated($"[yellow]stopped early[/]: {stopped}");
         if (runs.Count <= MaxRunRows)
         {
             var table = new Table().Border(TableBorder.Rounded)
