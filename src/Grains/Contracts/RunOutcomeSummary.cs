@@ -26,6 +26,9 @@ public sealed record RunOutcomeSummary
     /// <summary>The step whose training loss became NaN or infinite (phase diverged).</summary>
     [Id(14)] public long? DivergedAt { get; init; }
 
+    /// <summary>Why the run ended before its step budget (val_acc, val_loss, phase_decided, diverged); null if it did not.</summary>
+    [Id(15)] public string? StopReason { get; init; }
+
     /// <summary>Steps between fitting and generalising (null unless both happened).</summary>
     public long? GrokkingGap => StepVal99 - StepTrain99;
 
@@ -46,5 +49,6 @@ public sealed record RunOutcomeSummary
         WallTimeS = outcome.WallTimeS,
         StepValLossBelow = outcome.StepValLossBelow,
         DivergedAt = outcome.DivergedAt,
+        StopReason = outcome.StopReason,
     };
 }

@@ -48,6 +48,10 @@ internal sealed class RunConfigRules(long? memoryPerRun = null, string memorySou
             return new("task.numpy_seed", ["task.kind", "task.loss", "task.target_dim"],
                 "draws the data as Liu et al.'s train_add.py does, so it needs the toy task with loss ce or mse with target_dim > 0");
 
+        if (config.Training.StopPhaseEvals != 1 && !config.Training.StopPhaseDecided)
+            return new("training.stop.phase_evals", ["training.stop.phase_decided"],
+                $"counts evaluations after the phase is decided, so it needs phase_decided: true (got phase_evals {config.Training.StopPhaseEvals} without it)");
+
         if (task.Kind == "toy" && task.Modulus > 100)
             return new("task.modulus", ["task.kind"], $"the toy task takes at most 100 symbols (got {task.Modulus})");
 

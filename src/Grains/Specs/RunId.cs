@@ -43,8 +43,8 @@ public static class RunId
                 continue;
             }
             var value = read(config);
-            // Settings added after this form was fixed are left out while unset, so adding one changes no existing id.
-            if (value is null && AddedLater.Contains(path)) continue;
+            // Settings added after this form was fixed are left out at their default, so adding one changes no existing id.
+            if (AddedLater.TryGetValue(path, out var unset) && Equals(value, unset)) continue;
             text.Append(path).Append('=').Append(Format(value, path)).Append('\n');
         }
         return text.ToString();
@@ -62,8 +62,14 @@ public static class RunId
         }
     }
 
-    /// <summary>Optional settings (null by default) added after v1; they enter the id only when set.</summary>
-    private static readonly HashSet<string> AddedLater = new(StringComparer.Ordinal) { "task.numpy_seed", "task.noop_boundary" };
+    /// <summary>Settings added after v1, with their defaults; they enter the id only when set to something else.</summary>
+    private static readonly Dictionary<string, object?> AddedLater = new(StringComparer.Ordinal)
+    {
+        ["task.numpy_seed"] = null,
+        ["task.noop_boundary"] = null,
+        ["training.stop_phase_decided"] = false,
+        ["training.stop_phase_evals"] = 1,
+    };
 
     private static string Format(object? value, string path) => value switch
     {

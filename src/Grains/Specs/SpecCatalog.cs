@@ -106,6 +106,10 @@ internal static class SpecCatalog
         Number("training.stop.val_loss", "stop_val_loss", min: 0, minExclusive: true, nullable: true,
             apply: (c, v) => c with { Training = c.Training with { StopValLoss = (double?)v } }),
         Int("training.stop.evals", "stop_evals", min: 1, apply: (c, v) => c with { Training = c.Training with { StopEvals = (int)(long)v! } }),
+        Boolean("training.stop.phase_decided", "stop_phase_decided",
+            (c, v) => c with { Training = c.Training with { StopPhaseDecided = (bool)v! } }),
+        Int("training.stop.phase_evals", "stop_phase_evals", min: 1,
+            apply: (c, v) => c with { Training = c.Training with { StopPhaseEvals = (int)(long)v! } }),
     ];
 
     /// <summary>resources.accelerator: where the sweep's runs may be placed.</summary>

@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Grokking.Grains.Specs;
 
-/// <summary>The keys whose value is not a single setting: a model preset, AdamW's betas pair, the early-stop mapping.</summary>
+/// <summary>The keys whose value is not a single setting: a model preset, AdamW's betas pair, the stopping rules' mapping.</summary>
 internal sealed partial class SpecReader
 {
     private void ReadPreset(YamlNode node)
@@ -36,19 +36,21 @@ internal sealed partial class SpecReader
         const string path = "training.stop";
         if (IsNull(node)) return;
         if (node is not YamlMappingNode mapping)
-            throw Fail(path, LineOf(node), "expected a mapping such as { val_acc: 0.99, evals: 5 } or { val_loss: 0.1 }");
-        string[] accepted = ["val_acc", "evals", "val_loss"];
+            throw Fail(path, LineOf(node),
+                "expected a mapping such as { val_acc: 0.99, evals: 5 }, { val_loss: 0.1 } or { phase_decided: true }");
+        string[] accepted = ["val_acc", "evals", "val_loss", "phase_decided", "phase_evals"];
         bool hasTarget = false;
         foreach (var (keyNode, value) in mapping.Children)
         {
             var key = KeyText(keyNode, path + ".");
             if (!accepted.Contains(key))
                 throw Fail($"{path}.{key}", LineOf(keyNode), KeySuggestion.Unknown(key, accepted));
-            hasTarget |= key is "val_acc" or "val_loss";
             Set(SpecCatalog.ByPath[$"{path}.{key}"], value, $"{path}.{key}");
+            hasTarget |= key is "val_acc" or "val_loss" || (key is "phase_decided" && config.Training.StopPhaseDecided);
         }
         if (!hasTarget)
             throw Fail($"{path}.val_acc", LineOf(node),
-                "stop needs a target: the validation accuracy to hold (val_acc: 0.99) or the validation loss to fall below (val_loss: 0.1)");
+                "stop needs a target: the validation accuracy to hold (val_acc: 0.99), the validation loss to fall below "
+                + $"(val_loss: 0.1) or the phase to be decided (phase_decided: true). Accepted: {string.Join(", ", accepted)}");
     }
 }

@@ -9,8 +9,12 @@ namespace Grokking.Training.Checkpoints;
 /// </summary>
 public static class CheckpointEnvelope
 {
-    /// <summary>The format this build writes and reads.</summary>
-    public const int FormatVersion = 2; // 2: the outcome tracker keeps the validation-loss threshold step and divergence
+    /// <summary>The format this build writes.</summary>
+    // 2: the outcome tracker keeps the validation-loss threshold step and divergence; 3: it keeps each stop rule's state.
+    public const int FormatVersion = 3;
+
+    /// <summary>The oldest format this build still reads (the payload's reader is told the version).</summary>
+    public const int OldestReadable = 2;
 
     private static ReadOnlySpan<byte> Magic => "GROKCKPT"u8;
     private const int HeaderLength = 8 + 4 + 8;
@@ -28,14 +32,17 @@ public static class CheckpointEnvelope
     }
 
     /// <summary>The payload of a sealed blob; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
-    public static ReadOnlyMemory<byte> Open(ReadOnlyMemory<byte> blob)
+    public static ReadOnlyMemory<byte> Open(ReadOnlyMemory<byte> blob) => Open(blob, out _);
+
+    /// <summary>The payload of a sealed blob and the format <paramref name="version"/> it was written in.</summary>
+    public static ReadOnlyMemory<byte> Open(ReadOnlyMemory<byte> blob, out int version)
     {
         var span = blob.Span;
         if (span.Length < HeaderLength + ChecksumLength || !span[..8].SequenceEqual(Magic))
             throw new InvalidDataException($"Not a Grokking checkpoint ({span.Length} bytes, bad header).");
-        int version = BinaryPrimitives.ReadInt32LittleEndian(span[8..]);
-        if (version != FormatVersion)
-            throw new InvalidDataException($"Checkpoint format version {version}; this build reads version {FormatVersion}.");
+        version = BinaryPrimitives.ReadInt32LittleEndian(span[8..]);
+        if (version is < OldestReadable or > FormatVersion)
+            throw new InvalidDataException($"Checkpoint format version {version}; this build reads versions {OldestReadable} to {FormatVersion}.");
         long length = BinaryPrimitives.ReadInt64LittleEndian(span[12..]);
         if (length != span.Length - HeaderLength - ChecksumLength)
             throw new InvalidDataException($"Checkpoint truncated: header says {length} payload bytes, blob holds {span.Length - HeaderLength - ChecksumLength}.");

@@ -49,7 +49,7 @@ public sealed record TrainingConfig
     /// <summary>Steps between train and validation threshold that separate comprehension from grokking.</summary>
     public int PhaseGap { get; init; } = 1000;
 
-    /// <summary>Stop early once validation accuracy holds this value (null = never stop early).</summary>
+    /// <summary>Stop early once validation accuracy holds this value for <see cref="StopEvals"/> evaluations (null = no such rule).</summary>
     public double? StopValAcc { get; init; }
 
     /// <summary>Stop at the first evaluation whose validation loss is below this (null = never); Nanda et al.'s sweep reads 0.1.</summary>
@@ -57,6 +57,13 @@ public sealed record TrainingConfig
 
     /// <summary>Consecutive evaluations the validation accuracy must hold <see cref="StopValAcc"/>.</summary>
     public int StopEvals { get; init; } = 5;
+
+    /// <summary>Stop once Liu et al.'s phase can no longer change: train and validation accuracy have each reached
+    /// <see cref="PhaseThreshold"/> at some evaluation (see <see cref="Stopping.PhaseDecided"/>).</summary>
+    public bool StopPhaseDecided { get; init; }
+
+    /// <summary>Evaluations, counted from the one that decided the phase, before <see cref="StopPhaseDecided"/> stops the run (1 = at once).</summary>
+    public int StopPhaseEvals { get; init; } = 1;
 
     /// <summary>Keep the final checkpoint (the trained weights) after the run is done; by default it is deleted
     /// once the final metrics are durable, so a thousand-run sweep does not keep a thousand models in Redis.</summary>

@@ -1,4 +1,5 @@
 using Grokking.Training.Config;
+using Grokking.Training.Stopping;
 
 namespace Grokking.Training.Metrics;
 
@@ -25,8 +26,8 @@ public sealed class OutcomeTracker(TrainingConfig training)
     public double LastValAcc { get; set; } = double.NaN;
     public double MaxValAcc { get; set; } = double.NaN;
 
-    /// <summary>Consecutive evaluations at or above the early-stop target so far.</summary>
-    public int EvalsAtTarget { get; set; }
+    /// <summary>The stopping rules the config asks for (see <see cref="StopRules.For"/>).</summary>
+    public IReadOnlyList<IStopRule> Rules { get; } = StopRules.For(training);
 
     /// <summary>Records one full evaluation.</summary>
     public void Observe(long step, double trainLoss, double trainAcc, double valLoss, double valAcc)
@@ -41,17 +42,19 @@ public sealed class OutcomeTracker(TrainingConfig training)
         if (trainAcc >= training.PhaseThreshold) StepTrainThreshold ??= step;
         if (valAcc >= training.PhaseThreshold) StepValThreshold ??= step;
         if (valLoss < training.ValLossLevel) StepValLossBelow ??= step;
-        EvalsAtTarget = training.StopValAcc is { } target && valAcc >= target ? EvalsAtTarget + 1 : 0;
+        var evaluation = new Evaluation(step, trainLoss, trainAcc, valLoss, valAcc);
+        // Every rule sees every evaluation, so each one's state is the same whichever fires first.
+        foreach (var rule in Rules) rule.Observe(evaluation);
     }
 
     /// <summary>Records a training loss that is no longer a finite number.</summary>
     public void Diverge(long step) => DivergedAt ??= step;
 
-    /// <summary>True once validation accuracy has held its early-stop target long enough, validation loss fell below its
-    /// target, or the loss diverged.</summary>
-    public bool ShouldStop => DivergedAt is not null
-        || (training.StopValAcc is not null && EvalsAtTarget >= training.StopEvals)
-        || (training.StopValLoss is { } level && LastValLoss < level);
+    /// <summary>Why the run stops: <see cref="StopRules.Diverged"/>, else the first fired rule's reason; null while it goes on.</summary>
+    public string? StopReason => DivergedAt is not null ? StopRules.Diverged : Rules.FirstOrDefault(r => r.Fired)?.Reason;
+
+    /// <summary>True once a stopping rule fired or the loss diverged.</summary>
+    public bool ShouldStop => StopReason is not null;
 
     public RunOutcome Outcome(long stepsTrained, double wallTimeS) => new(
         stepsTrained, StepTrain99, StepVal99, StepTrainThreshold, StepValThreshold,
@@ -60,19 +63,22 @@ public sealed class OutcomeTracker(TrainingConfig training)
     {
         StepValLossBelow = StepValLossBelow,
         DivergedAt = DivergedAt,
+        StopReason = StopReason,
     };
 
-    /// <summary>Writes the tracker's state (part of a checkpoint).</summary>
+    /// <summary>Writes the tracker's state and its rules' (part of a checkpoint, format <see cref="Checkpoints.CheckpointEnvelope.FormatVersion"/>).</summary>
     public void Save(BinaryWriter w)
     {
         foreach (var v in new[] { StepTrain99, StepVal99, StepTrainThreshold, StepValThreshold, StepValLossBelow, DivergedAt })
             w.Write(v ?? -1);
         foreach (var v in new[] { LastTrainLoss, LastTrainAcc, LastValLoss, LastValAcc, MaxValAcc }) w.Write(v);
-        w.Write(EvalsAtTarget);
+        w.Write(Rules.Count);
+        foreach (var rule in Rules) w.Write(rule.Reason);
+        foreach (var rule in Rules) rule.Save(w);
     }
 
-    /// <summary>Reads state written by <see cref="Save"/>.</summary>
-    public void Restore(BinaryReader r)
+    /// <summary>Reads state written by <see cref="Save"/> in checkpoint format <paramref name="formatVersion"/>.</summary>
+    public void Restore(BinaryReader r, int formatVersion)
     {
         static long? Step(long v) => v < 0 ? null : v;
         StepTrain99 = Step(r.ReadInt64());
@@ -86,6 +92,40 @@ public sealed class OutcomeTracker(TrainingConfig training)
         LastValLoss = r.ReadDouble();
         LastValAcc = r.ReadDouble();
         MaxValAcc = r.ReadDouble();
-        EvalsAtTarget = r.ReadInt32();
+        if (formatVersion < 3)
+        {
+            RestoreFormat2Rules(evalsAtTarget: r.ReadInt32());
+            return;
+        }
+        var stored = new string[r.ReadInt32()];
+        for (int i = 0; i < stored.Length; i++) stored[i] = r.ReadString();
+        if (!stored.SequenceEqual(Rules.Select(rule => rule.Reason)))
+            throw new InvalidDataException($"Checkpoint stop rules ({Listed(stored)}) differ from the configuration's "
+                + $"({Listed(Rules.Select(rule => rule.Reason))}): it belongs to a different configuration.");
+        foreach (var rule in Rules) rule.Restore(r);
     }
+
+    // Format 2 kept one rule state, val_acc's count of consecutive evaluations at target; val_loss decided on the last
+    // evaluation alone. phase_decided came later, and a config that sets it has another run id, so no format-2
+    // checkpoint can be its own.
+    private void RestoreFormat2Rules(int evalsAtTarget)
+    {
+        foreach (var rule in Rules)
+        {
+            switch (rule)
+            {
+                case ValAccHold hold:
+                    hold.Held = evalsAtTarget;
+                    break;
+                case ValLossBelow below:
+                    below.Observe(new Evaluation(0, LastTrainLoss, LastTrainAcc, LastValLoss, LastValAcc));
+                    break;
+                default:
+                    throw new InvalidDataException(
+                        $"Checkpoint format 2 predates the stop rule {rule.Reason}: it belongs to a different configuration.");
+            }
+        }
+    }
+
+    private static string Listed(IEnumerable<string> reasons) => reasons.Any() ? string.Join(", ", reasons) : "none";
 }

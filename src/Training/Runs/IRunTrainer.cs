@@ -8,7 +8,7 @@ public interface IRunTrainer : IDisposable
     /// <summary>Steps completed.</summary>
     long Step { get; }
 
-    /// <summary>True once the step budget is spent or the early-stop rule fired.</summary>
+    /// <summary>True once the step budget is spent, a stopping rule fired or the loss diverged.</summary>
     bool IsFinished { get; }
 
     /// <summary>The outcome as far as the run has got.</summary>

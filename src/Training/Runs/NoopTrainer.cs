@@ -8,7 +8,8 @@ namespace Grokking.Training.Runs;
 /// <summary>
 /// A trainer without tensors: it emits a deterministic grokking-shaped accuracy curve (train accuracy rises
 /// early, validation accuracy late), optionally sleeping <see cref="TaskConfig.StepMs"/> per step. It exercises
-/// the whole orchestration path (segments, checkpoints, grains) at no training cost.
+/// the whole orchestration path (segments, checkpoints, grains, stopping rules) at no training cost. With
+/// <c>phase_threshold</c> 0.9, train accuracy reaches it at 9% of the budget and validation accuracy at about 56%.
 /// </summary>
 public sealed class NoopTrainer : IRunTrainer
 {
@@ -28,10 +29,11 @@ public sealed class NoopTrainer : IRunTrainer
     public static NoopTrainer Resume(RunConfig config, ReadOnlyMemory<byte> checkpoint)
     {
         var trainer = new NoopTrainer(config);
-        using var r = new BinaryReader(new MemoryStream(CheckpointEnvelope.Open(checkpoint).ToArray()));
+        var payload = CheckpointEnvelope.Open(checkpoint, out int version);
+        using var r = new BinaryReader(new MemoryStream(payload.ToArray()));
         trainer.Step = r.ReadInt64();
         trainer._wallTimeBefore = r.ReadDouble();
-        trainer._tracker.Restore(r);
+        trainer._tracker.Restore(r, version);
         return trainer;
     }
 

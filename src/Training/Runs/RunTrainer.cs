@@ -90,11 +90,11 @@ public sealed class RunTrainer : IRunTrainer
     /// <summary>A run restored from a checkpoint blob written by <see cref="SaveCheckpoint"/> for the same configuration.</summary>
     public static RunTrainer Resume(RunConfig config, ReadOnlyMemory<byte> checkpoint, Device? device = null)
     {
-        var payload = CheckpointEnvelope.Open(checkpoint);
+        var payload = CheckpointEnvelope.Open(checkpoint, out int version);
         var trainer = new RunTrainer(config, device);
         try
         {
-            trainer.Load(payload);
+            trainer.Load(payload, version);
         }
         catch
         {
@@ -107,7 +107,7 @@ public sealed class RunTrainer : IRunTrainer
     /// <summary>Steps completed.</summary>
     public long Step { get; private set; }
 
-    /// <summary>True once the step budget is spent, the early-stop rule fired or the loss diverged.</summary>
+    /// <summary>True once the step budget is spent, a stopping rule fired or the loss diverged.</summary>
     public bool IsFinished => Step >= _config.Training.Steps || _tracker.ShouldStop;
 
     /// <summary>The measured layers, in depth order (the layer index in <see cref="LayerMetrics"/>).</summary>
@@ -284,14 +284,14 @@ public sealed class RunTrainer : IRunTrainer
         return CheckpointEnvelope.Seal(buffer.ToArray());
     }
 
-    private void Load(ReadOnlyMemory<byte> payload)
+    private void Load(ReadOnlyMemory<byte> payload, int formatVersion)
     {
         using var r = new BinaryReader(new MemoryStream(payload.ToArray()));
         Step = r.ReadInt64();
         _wallTimeBefore = r.ReadDouble();
         _clock.Restart();
         _batches.Restore(epoch: r.ReadInt64(), position: r.ReadInt64(), started: r.ReadBoolean());
-        _tracker.Restore(r);
+        _tracker.Restore(r, formatVersion);
         using (var state = TensorCodec.Read(r)) _initGenerator.set_state(state);
         using (var state = TensorCodec.Read(r)) _dropoutGenerator.set_state(state);
         var named = _model.named_parameters().ToList();

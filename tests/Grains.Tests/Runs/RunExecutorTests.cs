@@ -134,6 +134,29 @@ public sealed class RunExecutorTests : IDisposable
         Assert.Equal(before, Directory.GetFiles(_reference.Path, "*.parquet", SearchOption.AllDirectories).Select(File.GetLastWriteTimeUtc));
     }
 
+    [Fact]
+    public async Task A_run_resumed_while_phase_decided_is_holding_stops_at_the_uninterrupted_step_with_every_step_once()
+    {
+        // The noop curve's train accuracy reaches 0.9 at step 90 and validation accuracy at step 560; held for three
+        // evaluations, the run stops at 580. The interrupted one resumes from step 570, one evaluation short.
+        var run = SpecParser.Parse("""
+            name: executor-stop
+            task: { kind: noop }
+            training: { steps: 1000, eval_every: 10, rank_every: 0, checkpoint_every: 10, stop: { phase_decided: true, phase_evals: 3 } }
+            """).Expand()[0];
+        var reference = Executor(_reference.Path).Execute(run);
+        Assert.Equal((580L, "phase_decided"), (reference.StepsTrained, reference.StopReason));
+
+        using var cancel = new CancellationTokenSource();
+        var partial = Executor(_interrupted.Path).Execute(run, new Progress(p => { if (p.Step >= 570) cancel.Cancel(); }), cancel.Token);
+        Assert.Equal((570L, null), (partial.StepsTrained, partial.StopReason));
+        var outcome = Executor(_interrupted.Path).Execute(run);
+
+        Assert.Equal(reference with { WallTimeS = 0 }, outcome with { WallTimeS = 0 });
+        AssertExactlyOnce(_interrupted.Path, 580);
+        Assert.Equal(Metrics(_reference.Path), Metrics(_interrupted.Path));
+    }
+
     private static RunExecutor Executor(string outDir) =>
         new(new FileCheckpointStore(outDir), new MetricSegmentWriter(), outDir);
 

@@ -29,15 +29,42 @@ public sealed class RunIdTests
     [Fact]
     public void Canonical_text_covers_every_field_of_every_config_record()
     {
-        // Every field is a line once set; task.numpy_seed, added after the form was fixed, is left out while null.
-        var set = new RunConfig { Task = new TaskConfig { NumpySeed = 58 } };
+        // Every field is a line once set; the settings added after the form was fixed are left out at their defaults.
+        var set = new RunConfig
+        {
+            Task = new TaskConfig { NumpySeed = 58 },
+            Training = new TrainingConfig { StopPhaseDecided = true, StopPhaseEvals = 2 },
+        };
         var lines = RunId.CanonicalText(set).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
         int fields = new[] { typeof(TaskConfig), typeof(ModelConfig), typeof(OptimizerConfig), typeof(TrainingConfig) }
             .Sum(t => t.GetProperties().Length) + 1;
 
         Assert.Equal(fields, lines);
         Assert.Contains("task.numpy_seed=58", RunId.CanonicalText(set));
+        Assert.Contains("training.stop_phase_decided=true", RunId.CanonicalText(set));
+        Assert.Contains("training.stop_phase_evals=2", RunId.CanonicalText(set));
         Assert.DoesNotContain("numpy_seed", RunId.CanonicalText(new RunConfig()));
+        Assert.DoesNotContain("phase_decided", RunId.CanonicalText(new RunConfig()));
+        Assert.DoesNotContain("phase_evals", RunId.CanonicalText(new RunConfig()));
+    }
+
+    [Fact]
+    public void Phase_decided_left_at_its_defaults_keeps_existing_ids_and_set_gives_new_ones()
+    {
+        // The golden id of An_unset_setting_added_later_leaves_existing_ids_unchanged, with the new keys written at their defaults.
+        var spec = SpecParser.Parse("name: defaults\ntask: { kind: modular }\ntraining: { stop: { val_acc: 0.99, phase_decided: false } }\n");
+        var without = SpecParser.Parse("name: defaults\ntask: { kind: modular }\ntraining: { stop: { val_acc: 0.99 } }\n");
+        Assert.Equal(without.Expand()[0].RunId, spec.Expand()[0].RunId);
+        Assert.Equal("r39ccbd546a18ff2f", RunId.For(spec.Base with { Training = spec.Base.Training with { StopValAcc = null } }));
+
+        var config = new RunConfig();
+        string[] ids =
+        [
+            RunId.For(config),
+            RunId.For(config with { Training = config.Training with { StopPhaseDecided = true } }),
+            RunId.For(config with { Training = config.Training with { StopPhaseDecided = true, StopPhaseEvals = 3 } }),
+        ];
+        Assert.Equal(ids.Length, ids.Distinct().Count());
     }
 
     [Fact]

@@ -134,6 +134,26 @@ public sealed class SpecExampleTests
     }
 
     [Fact]
+    public void Stop_rules_combine_and_phase_decided_can_be_a_grid_axis()
+    {
+        var spec = SpecParser.Parse("""
+            name: stop-rules
+            training:
+              stop: { val_acc: 0.99, evals: 3, val_loss: 0.05, phase_decided: true, phase_evals: 2 }
+            """);
+        var t = spec.Base.Training;
+        Assert.Equal((0.99, 3, 0.05, true, 2), (t.StopValAcc, t.StopEvals, t.StopValLoss, t.StopPhaseDecided, t.StopPhaseEvals));
+        Assert.Equal(["val_acc", "val_loss", "phase_decided"], Grokking.Training.Stopping.StopRules.For(t).Select(r => r.Reason));
+
+        var alone = SpecParser.Parse("name: stop-rules\ntraining: { stop: { phase_decided: true } }\n").Base.Training;
+        Assert.Equal((null, null, true, 1), (alone.StopValAcc, alone.StopValLoss, alone.StopPhaseDecided, alone.StopPhaseEvals));
+
+        var grid = SpecParser.Parse("name: stop-rules\ngrid:\n  phase_decided: [false, true]\n").Expand();
+        Assert.Equal([false, true], grid.Select(r => r.Config.Training.StopPhaseDecided));
+        Assert.Equal(SpecParser.Parse("name: stop-rules\n").Expand()[0].RunId, grid[0].RunId);
+    }
+
+    [Fact]
     public void Settings_the_spec_leaves_out_keep_the_training_defaults()
     {
         var spec = SpecParser.Parse("name: defaults\n");

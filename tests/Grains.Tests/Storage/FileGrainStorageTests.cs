@@ -60,7 +60,10 @@ public sealed class FileGrainStorageTests : IDisposable
             Attempts = 2,
             Silo = "silo-1",
             TrainAcc = double.NaN,
-            Outcome = new RunOutcomeSummary { StepsTrained = 3000, StepTrain99 = 120, Phase = "grokking", MaxValAcc = 0.99 },
+            Outcome = new RunOutcomeSummary
+            {
+                StepsTrained = 3000, StepTrain99 = 120, Phase = "grokking", MaxValAcc = 0.99, StoppedEarly = true, StopReason = "phase_decided",
+            },
             Fence = 5,
             Limits = new RunLimits { MaxFailures = 2 },
             LostSilos = ["10.0.0.7:11111@1", "10.0.0.8:11111@2"],
