@@ -32,7 +32,7 @@ public sealed class RunIdTests
         // Every field is a line once set; the settings added after the form was fixed are left out at their defaults.
         var set = new RunConfig
         {
-            Task = new TaskConfig { NumpySeed = 58 },
+            Task = new TaskConfig { NumpySeed = 58, NoopBoundary = 0.05 },
             Training = new TrainingConfig { StopPhaseDecided = true, StopPhaseEvals = 2 },
         };
         var lines = RunId.CanonicalText(set).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
@@ -44,6 +44,7 @@ public sealed class RunIdTests
         Assert.Contains("training.stop_phase_decided=true", RunId.CanonicalText(set));
         Assert.Contains("training.stop_phase_evals=2", RunId.CanonicalText(set));
         Assert.DoesNotContain("numpy_seed", RunId.CanonicalText(new RunConfig()));
+        Assert.DoesNotContain("noop_boundary", RunId.CanonicalText(new RunConfig()));
         Assert.DoesNotContain("phase_decided", RunId.CanonicalText(new RunConfig()));
         Assert.DoesNotContain("phase_evals", RunId.CanonicalText(new RunConfig()));
     }
