@@ -61,12 +61,12 @@ public static class PhaseDiagram
         using var plot = new Plot();
         FigureStyle.Apply(plot);
         var colormap = new ScottPlot.Colormaps.Viridis();
-        var range = grid.Metric.IsCategorical ? null : NumberRange(grid);
-        if (range is { } span) AddColorBar(plot, grid, colormap, span);
+        var range = grid.Metric.IsCategorical ? null : NumberRange(grid.Metric, AllCells(grid));
+        if (range is { } span) AddColorBar(plot, grid.Metric, colormap, span);
         for (var c = 0; c < grid.Columns; c++)
             for (var r = 0; r < grid.Rows; r++)
             {
-                var (fill, text) = Appearance(grid, grid[c, r], colormap, range);
+                var (fill, text) = Appearance(grid.Metric, grid.Columns, grid[c, r], colormap, range);
                 // Each cell is its own rectangle: ScottPlot's heatmap has one colour for every missing cell and does
                 // not draw a single-row grid. The outline in the fill colour closes antialiasing seams.
                 var cell = plot.Add.Rectangle(c - 0.5, c + 0.5, r - 0.5, r + 0.5);
@@ -82,43 +82,89 @@ public static class PhaseDiagram
         plot.SavePng(path, Width, Height(grid));
     }
 
-    private static (Color Fill, string Text) Appearance(PhaseGrid grid, PhaseCell cell, IColormap colormap, ScottPlot.Range? range) => cell switch
+    /// <summary>
+    /// Renders a boundary search's diagram: every run its own rectangle on the axes' scale, coarse cells under finer
+    /// ones, with a thin outline so the refinement shows.
+    /// </summary>
+    public static void SaveRefined(RefinedPhaseGrid grid, string sweepName, string path)
+    {
+        using var plot = new Plot();
+        FigureStyle.Apply(plot);
+        var colormap = new ScottPlot.Colormaps.Viridis();
+        var cells = grid.Cells.Select(c => c.Value).ToList();
+        var range = grid.Metric.IsCategorical ? null : NumberRange(grid.Metric, cells);
+        if (range is { } span) AddColorBar(plot, grid.Metric, colormap, span);
+        foreach (var cell in grid.Cells)
+        {
+            var (fill, _) = Appearance(grid.Metric, 100, cell.Value, colormap, range);
+            var rectangle = plot.Add.Rectangle(cell.X0, cell.X1, cell.Y0, cell.Y1);
+            rectangle.FillColor = fill;
+            rectangle.LineColor = Colors.White.WithAlpha(0.6);
+            rectangle.LineWidth = 0.5f;
+        }
+        ShowLegend(plot, Legend(grid.Metric, cells));
+        plot.HideGrid();
+        plot.Axes.Bottom.TickGenerator = ScaleTicks(grid.XLog);
+        plot.Axes.Left.TickGenerator = ScaleTicks(grid.YLog);
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
+        plot.Axes.Left.TickLabelStyle.FontSize = 13;
+        plot.XLabel(grid.XLog ? $"{grid.X.Name} (log scale)" : grid.X.Name, 14);
+        plot.YLabel(grid.YLog ? $"{grid.Y.Name} (log scale)" : grid.Y.Name, 14);
+        plot.Axes.SetLimits(grid.Cells.Min(c => c.X0), grid.Cells.Max(c => c.X1), grid.Cells.Min(c => c.Y0), grid.Cells.Max(c => c.Y1));
+        var what = grid.Metric.IsCategorical ? "phase (Liu et al.)" : $"{grid.Metric.Name}: {grid.Metric.Description}";
+        var counts = string.Join(", ", grid.Cells.GroupBy(c => c.Level).OrderBy(g => g.Key).Select(g => $"{g.Count()} at level {g.Key}"));
+        plot.Title($"sweep {sweepName}: {what}\nboundary search: one cell per point ({counts})", 15);
+        plot.SavePng(path, Width, 800);
+    }
+
+    // Ticks on a log10 coordinate read as the values themselves (1e-4, not -4).
+    private static ITickGenerator ScaleTicks(bool log) => new NumericAutomatic
+    {
+        TargetTickCount = 8,
+        IntegerTicksOnly = log,
+        LabelFormatter = v => log
+            ? "1e" + v.ToString("0", CultureInfo.InvariantCulture)
+            : v.ToString("0.##", CultureInfo.InvariantCulture),
+    };
+
+    private static (Color Fill, string Text) Appearance(PhaseMetric metric, int columns, PhaseCell cell, IColormap colormap, ScottPlot.Range? range) => cell switch
     {
         { IsEmpty: true } => (EmptyColor, "n/a"),
         { IsNever: true } => (NeverColor, "never"),
         { Phase: { } phase } => (PhaseColor(phase), phase),
-        { Value: { } value } when range is { } span => (colormap.GetColor((value - span.Min) / (span.Max - span.Min)), FormatValue(grid, value)),
+        { Value: { } value } when range is { } span => (colormap.GetColor((value - span.Min) / (span.Max - span.Min)), FormatValue(metric, columns, value)),
         _ => (EmptyColor, "n/a"),
     };
 
+    private static List<PhaseCell> AllCells(PhaseGrid grid) =>
+        Enumerable.Range(0, grid.Columns).SelectMany(c => Enumerable.Range(0, grid.Rows).Select(r => grid[c, r])).ToList();
+
     // Accuracies share one 0..1 scale so diagrams of different sweeps compare at a glance; steps use their own span.
-    private static ScottPlot.Range? NumberRange(PhaseGrid grid)
+    private static ScottPlot.Range? NumberRange(PhaseMetric metric, IEnumerable<PhaseCell> cells)
     {
-        if (!grid.Metric.IsStep) return new ScottPlot.Range(0, 1);
-        var values = Enumerable.Range(0, grid.Columns)
-            .SelectMany(c => Enumerable.Range(0, grid.Rows).Select(r => grid[c, r].Value))
-            .OfType<double>().ToList();
+        if (!metric.IsStep) return new ScottPlot.Range(0, 1);
+        var values = cells.Select(c => c.Value).OfType<double>().ToList();
         if (values.Count == 0) return null;
         var (min, max) = (values.Min(), values.Max());
         return min < max ? new ScottPlot.Range(min, max) : new ScottPlot.Range(min - 1, max + 1);
     }
 
     // The colour bar needs a colour source; an invisible heatmap with the same range and colormap is that source.
-    private static void AddColorBar(Plot plot, PhaseGrid grid, IColormap colormap, ScottPlot.Range range)
+    private static void AddColorBar(Plot plot, PhaseMetric metric, IColormap colormap, ScottPlot.Range range)
     {
         var source = plot.Add.Heatmap(new[,] { { range.Min, range.Max } });
         source.ManualRange = range;
         source.Colormap = colormap;
         source.IsVisible = false;
         var bar = plot.Add.ColorBar(source);
-        bar.Label = grid.Metric.Name;
+        bar.Label = metric.Name;
         bar.LabelStyle.FontSize = 14;
         // ScottPlot's default puts a label every few pixels; a handful of round values reads better.
         bar.Axis.TickGenerator = new NumericAutomatic
         {
             TargetTickCount = 6,
-            IntegerTicksOnly = grid.Metric.IsStep,
-            LabelFormatter = v => grid.Metric.IsStep ? GridValueFormat.Step(v) : v.ToString("0.##", CultureInfo.InvariantCulture),
+            IntegerTicksOnly = metric.IsStep,
+            LabelFormatter = v => metric.IsStep ? GridValueFormat.Step(v) : v.ToString("0.##", CultureInfo.InvariantCulture),
         };
         bar.Axis.TickLabelStyle.FontSize = 13;
     }
@@ -201,8 +247,8 @@ public static class PhaseDiagram
         label.LabelFontColor = luminance > 0.55 ? Colors.Black : Colors.White;
     }
 
-    private static string FormatValue(PhaseGrid grid, double value) =>
-        grid.Metric.IsStep ? GridValueFormat.Step(value) : value.ToString(grid.Columns <= 8 ? "0.000" : "0.00", CultureInfo.InvariantCulture);
+    private static string FormatValue(PhaseMetric metric, int columns, double value) =>
+        metric.IsStep ? GridValueFormat.Step(value) : value.ToString(columns <= 8 ? "0.000" : "0.00", CultureInfo.InvariantCulture);
 
     private static bool Annotated(PhaseGrid grid) => grid.Columns <= AnnotatedSide && grid.Rows <= AnnotatedSide;
 
@@ -210,10 +256,11 @@ public static class PhaseDiagram
     /// The key under the diagram: Liu et al.'s four phases always (categorical diagrams), so diagrams of different
     /// sweeps share one key; diverged, "never" and "n/a" only where such cells exist.
     /// </summary>
-    public static IReadOnlyList<LegendItem> Legend(PhaseGrid grid)
+    public static IReadOnlyList<LegendItem> Legend(PhaseGrid grid) => Legend(grid.Metric, AllCells(grid));
+
+    private static List<LegendItem> Legend(PhaseMetric metric, IReadOnlyList<PhaseCell> cells)
     {
-        var cells = Enumerable.Range(0, grid.Columns).SelectMany(c => Enumerable.Range(0, grid.Rows).Select(r => grid[c, r])).ToList();
-        var legend = grid.Metric.IsCategorical
+        var legend = metric.IsCategorical
             ? PhaseGrid.Phases.Where(p => p != PhaseGrid.Diverged || cells.Any(c => c.Phase == p))
                 .Select(p => Swatch(PhaseColors[p], p == PhaseGrid.Diverged ? "diverged (loss NaN or infinite)" : p)).ToList()
             : [];

@@ -72,7 +72,7 @@ public sealed class PhaseGrid
         return Phases.Count;
     }
 
-    private static PhaseCell Reduce(IReadOnlyList<RunResult> runs, PhaseMetric metric)
+    internal static PhaseCell Reduce(IReadOnlyList<RunResult> runs, PhaseMetric metric)
     {
         var known = runs.Where(r => r.HasOutcome).ToList();
         if (metric.Value is null)

@@ -77,7 +77,10 @@ public sealed class SweepPlots
         {
             var name = _y is null ? $"phase-{_metric.Name}-{_x.Name}.png" : $"phase-{_metric.Name}-{_x.Name}-{_y.Name}.png";
             var path = Path.Combine(folder, FileName(name));
-            PhaseDiagram.Save(PhaseGrid.Build(_sweep, _x, _y, _metric), _sweep.Name, path);
+            if (RefinedPhaseGrid.Applies(_sweep, _x, _y))
+                PhaseDiagram.SaveRefined(RefinedPhaseGrid.Build(_sweep, _x, _y!, _metric), _sweep.Name, path);
+            else
+                PhaseDiagram.Save(PhaseGrid.Build(_sweep, _x, _y, _metric), _sweep.Name, path);
             written.Add(path);
         }
         var curves = new List<(RunResult, IReadOnlyList<CurvePoint>)>();
