@@ -17,8 +17,7 @@ public sealed class BadInputCluster : IAsyncLifetime
         Cluster.StartSilo(slots: 1);
         await using (var connection = await Cluster.ConnectAsync())
         {
-            await Cluster.WaitUntilAsync(async () => (await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == 1,
-                TimeSpan.FromSeconds(60), "the silo to join");
+            await Cluster.WaitForSilosAsync(connection, 1, TimeSpan.FromSeconds(60), "the silo to join");
         }
         Redis = await ConnectionMultiplexer.ConnectAsync(Cluster.Redis.ConnectionString);
     }

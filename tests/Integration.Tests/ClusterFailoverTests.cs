@@ -16,8 +16,7 @@ public sealed class ClusterFailoverTests : IAsyncLifetime
         _cluster.StartSilo();
         _cluster.StartSilo();
         await using var connection = await _cluster.ConnectAsync();
-        await _cluster.WaitUntilAsync(async () => (await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == 2,
-            TimeSpan.FromSeconds(60), "both silos to join the cluster");
+        await _cluster.WaitForSilosAsync(connection, 2, TimeSpan.FromSeconds(60), "both silos to join the cluster");
 
         var (code, output) = _cluster.Grokking("submit", spec);
         Assert.True(code == 0, output);

@@ -36,8 +36,7 @@ public sealed class FrozenSiloTests(ITestOutputHelper output) : IAsyncLifetime
                 && LoopbackCluster.PortOf(r.Silo!) == siloA,
             TimeSpan.FromMinutes(3), "the run to checkpoint a few times on silo A");
         int siloB = _cluster.StartSilo(slots: 1);
-        await _cluster.WaitUntilAsync(async () => (await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == 2,
-            TimeSpan.FromMinutes(2), "silo B to join");
+        await _cluster.WaitForSilosAsync(connection, 2, TimeSpan.FromMinutes(2), "silo B to join");
 
         var onA = await RunAsync(sweep);
         Assert.True(onA.Status == RunStatus.Running && LoopbackCluster.PortOf(onA.Silo!) == siloA && onA.Step < Steps - 2000,

@@ -110,6 +110,10 @@ public sealed class LoopbackCluster : IAsyncDisposable
     public (int ExitCode, string Output) Grokking(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
         ChildProcess.Run(TimeSpan.FromMinutes(1), environment, "grokking", [.. args, "--redis", Redis.ConnectionString, "--cluster-id", ClusterId]);
 
+    /// <summary>Waits until exactly <paramref name="count"/> silos are active members of the cluster.</summary>
+    public Task WaitForSilosAsync(ClusterConnection connection, int count, TimeSpan timeout, string what) =>
+        WaitUntilAsync(async () => (await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == count, timeout, what);
+
     /// <summary>Polls <paramref name="condition"/>; on timeout fails with what was last seen and every silo's output.</summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {

@@ -94,8 +94,7 @@ public sealed class RefineSearchTests : IAsyncLifetime
         _cluster.StartSilo();
         _cluster.StartSilo();
         await using var connection = await _cluster.ConnectAsync();
-        await _cluster.WaitUntilAsync(async () => (await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == 2,
-            TimeSpan.FromSeconds(60), "both silos to join the cluster");
+        await _cluster.WaitForSilosAsync(connection, 2, TimeSpan.FromSeconds(60), "both silos to join the cluster");
         var (code, output) = _cluster.Grokking("submit", spec);
         Assert.True(code == 0, output);
         var sweep = connection.Client.GetGrain<ISweepGrain>("refine-cluster");
@@ -126,8 +125,7 @@ public sealed class RefineSearchTests : IAsyncLifetime
     {
         _cluster.StartSilo(slots: 2);
         await using var connection = await _cluster.ConnectAsync();
-        await _cluster.WaitUntilAsync(async () => (await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == 1,
-            TimeSpan.FromSeconds(60), "the silo to join the cluster");
+        await _cluster.WaitForSilosAsync(connection, 1, TimeSpan.FromSeconds(60), "the silo to join the cluster");
         var a = WriteSpec(_cluster.Scratch, "shared-a", stepMs: 10);
         var b = WriteSpec(_cluster.Scratch, "shared-b", stepMs: 10);
         Assert.True(_cluster.Grokking("submit", a) is (0, _));

@@ -122,8 +122,7 @@ public sealed class SiloLifecycleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync($"http://127.0.0.1:{healthA}/healthz/live")).StatusCode);
 
         _cluster.StartSilo(slots: 1);
-        await _cluster.WaitUntilAsync(async () => (await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == 2,
-            TimeSpan.FromSeconds(90), "silo B to join");
+        await _cluster.WaitForSilosAsync(connection, 2, TimeSpan.FromSeconds(90), "silo B to join");
         var (submitted, output) = _cluster.Grokking("submit", spec);
         Assert.True(submitted == 0, output);
         var sweep = connection.Client.GetGrain<ISweepGrain>("drain");

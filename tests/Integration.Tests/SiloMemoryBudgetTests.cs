@@ -14,8 +14,7 @@ public sealed class SiloMemoryBudgetTests
         await using var cluster = await LoopbackCluster.StartAsync("memory");
         cluster.StartSilo(slots: 1, environment: new Dictionary<string, string> { ["GROKKING_MEMORY_BUDGET"] = "256MiB" });
         await using var connection = await cluster.ConnectAsync();
-        await cluster.WaitUntilAsync(async () => (await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == 1,
-            TimeSpan.FromSeconds(90), "the silo to join");
+        await cluster.WaitForSilosAsync(connection, 1, TimeSpan.FromSeconds(90), "the silo to join");
 
         // Grid point 0 fits 256 MiB; point 1 (width 2048: about 25 M parameters, over 600 MB with optimizer state) does not.
         var spec = Path.Combine(cluster.Scratch, "wide.yaml");
