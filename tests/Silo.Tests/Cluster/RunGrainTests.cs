@@ -78,6 +78,28 @@ public sealed class RunGrainTests(GrokkingCluster cluster)
         await CancelAsync(tolerated);
     }
 
+    [Fact]
+    public async Task A_run_whose_data_is_missing_on_its_silo_fails_and_counts_each_failure_instead_of_waiting_forever()
+    {
+        // The sweep hands the run its resolved config; this silo lacks the config's data folder. Before runs received
+        // their config, the silo re-read the spec, could not resolve it, and the run went back to Pending on every
+        // tick without ever counting a failure.
+        var config = new Grokking.Training.Config.RunConfig
+        {
+            Task = new Grokking.Training.Config.TaskConfig { Kind = "image", DataDir = "/nonexistent/grokking-data", TrainSize = 10 },
+            Model = new Grokking.Training.Config.ModelConfig { Kind = "mlp", Depth = 2, Width = 8 },
+            Training = new Grokking.Training.Config.TrainingConfig { Steps = 10, EvalEvery = 5, CheckpointEvery = 5 },
+        };
+        var grain = cluster.Client.GetGrain<IRunGrain>("missing-data/r00000000000da7a0");
+        await grain.Start(new RunAssignment
+        {
+            SweepId = "missing-data", RunId = "r00000000000da7a0", Config = config, Limits = new RunLimits { MaxFailures = 1 },
+        });
+        var record = await Eventually.Until(grain.GetRecord, r => r.IsFinal, Timeout, "the run to fail");
+        Assert.Equal((RunStatus.Failed, 1), (record.Status, record.Failures));
+        Assert.Contains("/nonexistent/grokking-data", record.Error);
+    }
+
     private (IRunGrain Grain, string RunId) RunGrain(NoopSweepSpec spec, int index = 0)
     {
         var run = spec.RunIds[index];
