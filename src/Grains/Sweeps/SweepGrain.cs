@@ -309,7 +309,7 @@ public sealed class SweepGrain(
         try
         {
             var records = _runs.ToDictionary(r => r.RunId, r => Effective(Record(r)), StringComparer.Ordinal);
-            await runsTable.WriteAsync(engineOptions.OutDir, _spec!, _runs, records, CancellationToken.None);
+            await runsTable.WriteAsync(engineOptions.OutDir, _spec!, _runs, records, RunLineage.Of(engineOptions, _spec!, state.State.SpecText), CancellationToken.None);
         }
         catch (Exception e)
         {
