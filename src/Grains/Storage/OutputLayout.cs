@@ -8,10 +8,12 @@ namespace Grokking.Grains.Storage;
 /// OUT/sweep=&lt;sweep&gt;/metrics/run=&lt;run&gt;/part-&lt;first step, 10 digits&gt;.parquet   one row per step
 /// OUT/sweep=&lt;sweep&gt;/layers/run=&lt;run&gt;/part-....parquet                        one row per (step, layer)
 /// OUT/sweep=&lt;sweep&gt;/runs.parquet                                             one row per run
-/// OUT/sweep=&lt;sweep&gt;/checkpoints/run=&lt;run&gt;.ckpt, fences/run=&lt;run&gt;.token (and .lock)
+/// OUT/sweep=&lt;sweep&gt;/checkpoints/run=&lt;run&gt;.ckpt, fences/run=&lt;run&gt;.token (and .lock), plots/
+/// OUT/.state/, OUT/.grokking-train.lock                                       embedded grain state, a trainer's lock
 /// </code>
-/// Zero-padding keeps lexical order equal to step order, so a directory listing is already sorted. Every file is
-/// first written under <see cref="TempPathFor"/> beside its final name and renamed into place by <see cref="AtomicFile"/>.
+/// Zero-padding keeps lexical order equal to step order, so a directory listing is already sorted. A file others may
+/// read while it changes (segments, runs.parquet, checkpoints, fence tokens, grain state) is first written under
+/// <see cref="TempPathFor"/> beside its final name and renamed into place by <see cref="AtomicFile"/>.
 /// Writers name paths from (output folder, sweep id, run id); readers, given a sweep folder that may have been
 /// moved or renamed, use the <c>...In(sweepFolder)</c> forms.
 /// </remarks>
@@ -64,6 +66,15 @@ public static class OutputLayout
     /// <summary>OUT/sweep=&lt;sweep&gt;/fences/run=&lt;run&gt;&lt;extension&gt;: the run's fence token (.token) or lock (.lock) file.</summary>
     public static string FenceFile(string outDir, string sweepId, string runId, string extension) =>
         Path.Combine(SweepFolder(outDir, sweepId), "fences", RunPartition + CheckPartitionValue(runId, nameof(runId)) + extension);
+
+    /// <summary>OUT/.state: the embedded mode's grain state files.</summary>
+    public static string GrainStateFolder(string outDir) => Path.Combine(outDir, ".state");
+
+    /// <summary>OUT/.grokking-train.lock: held by the one <c>grokking train</c> process writing to the folder.</summary>
+    public static string TrainLockFile(string outDir) => Path.Combine(outDir, ".grokking-train.lock");
+
+    /// <summary>A sweep folder's default folder for figures.</summary>
+    public static string PlotsFolderIn(string sweepFolder) => Path.Combine(sweepFolder, "plots");
 
     /// <summary>The runs table of a sweep folder.</summary>
     public static string RunsTableIn(string sweepFolder) => Path.Combine(sweepFolder, RunsTableFileName);
