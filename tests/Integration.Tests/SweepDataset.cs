@@ -1,30 +1,15 @@
-using DuckDB.NET.Data;
+using Grokking.Grains.Storage;
 
 namespace Grokking.Integration.Tests;
 
 /// <summary>A sweep's Parquet output, read the way an analyst would: DuckDB over the hive-partitioned folders.</summary>
 public sealed class SweepDataset(string outDir, string sweep)
 {
-    public string Metrics => $"read_parquet('{outDir}/sweep={sweep}/metrics/run=*/*.parquet', hive_partitioning = true)";
+    public string Metrics => DuckDb.Metrics(outDir, sweep);
 
-    public string Runs => $"read_parquet('{outDir}/sweep={sweep}/runs.parquet')";
+    public string Runs => DuckDb.Runs(outDir, sweep);
 
-    public List<object[]> Query(string sql)
-    {
-        using var connection = new DuckDBConnection("Data Source=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<object[]>();
-        while (reader.Read())
-        {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            rows.Add(row);
-        }
-        return rows;
-    }
+    public List<object[]> Query(string sql) => DuckDb.Rows(sql);
 
     /// <summary>Per run: rows, distinct steps, first and last step.</summary>
     public Dictionary<string, (long Rows, long Distinct, long First, long Last)> StepCoverage() =>
@@ -46,26 +31,26 @@ public sealed class SweepDataset(string outDir, string sweep)
     /// <summary>Number of metric segment files a run has written so far (no DuckDB: the run may be writing).</summary>
     public static int Segments(string outDir, string sweep, string runId)
     {
-        var folder = Path.Combine(outDir, $"sweep={sweep}", "metrics", $"run={runId}");
-        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.parquet").Length : 0;
+        var folder = OutputLayout.MetricsFolder(outDir, sweep, runId);
+        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*" + OutputLayout.SegmentExtension).Length : 0;
     }
 
     /// <summary>The first step of a run's latest durable metric segment (part-&lt;first step&gt;), 0 when it has none.</summary>
     public static long LatestSegmentStart(string outDir, string sweep, string runId)
     {
-        var folder = Path.Combine(outDir, $"sweep={sweep}", "metrics", $"run={runId}");
+        var folder = OutputLayout.MetricsFolder(outDir, sweep, runId);
         if (!Directory.Exists(folder)) return 0;
-        return Directory.GetFiles(folder, "part-*.parquet")
-            .Select(f => long.TryParse(Path.GetFileNameWithoutExtension(f)["part-".Length..], out var step) ? step : 0)
+        return Directory.GetFiles(folder)
+            .Select(f => OutputLayout.TryParseSegmentFileName(Path.GetFileName(f), out var step) ? step : 0)
             .DefaultIfEmpty(0).Max();
     }
 
     /// <summary>Run ids with at least one durable segment.</summary>
     public static IReadOnlyList<string> RunsWithSegments(string outDir, string sweep)
     {
-        var folder = Path.Combine(outDir, $"sweep={sweep}", "metrics");
+        var folder = OutputLayout.DatasetFolderIn(OutputLayout.SweepFolder(outDir, sweep), OutputLayout.MetricsDataset);
         return Directory.Exists(folder)
-            ? Directory.GetDirectories(folder).Select(d => Path.GetFileName(d)["run=".Length..]).Where(r => Segments(outDir, sweep, r) > 0).ToList()
+            ? Directory.GetDirectories(folder).Select(OutputLayout.RunIdOf).Where(r => Segments(outDir, sweep, r) > 0).ToList()
             : [];
     }
 }

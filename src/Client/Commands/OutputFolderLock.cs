@@ -1,3 +1,5 @@
+using Grokking.Grains.Storage;
+
 namespace Grokking.Client.Commands;
 
 /// <summary>
@@ -12,9 +14,6 @@ namespace Grokking.Client.Commands;
 /// </remarks>
 public sealed class OutputFolderLock : IDisposable
 {
-    /// <summary>The lock file's name inside the output folder.</summary>
-    public const string FileName = ".grokking-train.lock";
-
     private readonly FileStream _file;
 
     private OutputFolderLock(FileStream file) => _file = file;
@@ -35,7 +34,7 @@ public sealed class OutputFolderLock : IDisposable
     }
 
     /// <summary>The lock file of <paramref name="outDir"/>.</summary>
-    public static string PathOf(string outDir) => Path.Combine(Path.GetFullPath(outDir), FileName);
+    public static string PathOf(string outDir) => OutputLayout.TrainLockFile(Path.GetFullPath(outDir));
 
     public void Dispose() => _file.Dispose();
 }

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using Grokking.Client.Plots;
 using Grokking.Client.Views;
 using Grokking.Grains.Contracts;
-using Grokking.Grains.Metrics;
+using Grokking.Grains.Storage;
 using Grokking.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -81,7 +81,7 @@ public static class RunCommand
             }
             var runsTable = await sweep.WriteRunsTable();
             SweepSummary.Write(AnsiConsole.Console, status, await sweep.GetRuns(), runsTable);
-            WritePlots(MetricDatasetLayout.SweepFolder(outDir, spec.Name));
+            WritePlots(OutputLayout.SweepFolder(outDir, spec.Name));
             return status.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
         }
         finally

@@ -4,6 +4,7 @@ using Grokking.Grains.Checkpoints;
 using Grokking.Grains.Fencing;
 using Grokking.Grains.Metrics;
 using Grokking.Grains.Runs;
+using Grokking.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -69,7 +70,7 @@ public static class TrainCommand
         {
             // Training runs on a dedicated thread, off the thread that draws the progress view.
             var outcome = await view.ShowWhile(progress => executor.ExecuteAsync(runSpec, progress, cancellation));
-            view.Summary(outcome, MetricDatasetLayout.MetricsFolder(outDir, sweep.Name, runSpec.RunId));
+            view.Summary(outcome, OutputLayout.MetricsFolder(outDir, sweep.Name, runSpec.RunId));
             return cancellation.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Success;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or FencedOutException)

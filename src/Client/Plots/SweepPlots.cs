@@ -1,4 +1,5 @@
 using System.Text;
+using Grokking.Grains.Storage;
 
 namespace Grokking.Client.Plots;
 
@@ -27,7 +28,7 @@ public sealed class SweepPlots
     }
 
     /// <summary>The folder plots go to unless told otherwise: SWEEP_DIR/plots.</summary>
-    public static string DefaultFolder(SweepResults sweep) => Path.Combine(sweep.Folder, "plots");
+    public static string DefaultFolder(SweepResults sweep) => OutputLayout.PlotsFolderIn(sweep.Folder);
 
     /// <exception cref="PlotInputException">An unknown metric, axis, run id or line column, with what is accepted.</exception>
     public static SweepPlots Plan(SweepResults sweep, PlotRequest request)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Numerics;
 using DuckDB.NET.Data;
+using Grokking.Grains.Storage;
+using Grokking.Grains.Sweeps;
 
 namespace Grokking.Client.Plots;
 
@@ -10,8 +12,9 @@ namespace Grokking.Client.Plots;
 /// </summary>
 public sealed class SweepResults : IDisposable
 {
-    private const string FirstOutcomeColumn = "steps_trained";
-    private const string LastBookkeepingColumn = "failures";
+    // The grid axes' columns lie between these two parts of the table's definition.
+    private static readonly string LastBookkeepingColumn = RunsTable.Bookkeeping.Columns[^1].Name;
+    private static readonly string FirstOutcomeColumn = RunsTable.Outcome.Columns[0].Name;
 
     private readonly DuckDBConnection _connection;
 
@@ -61,20 +64,17 @@ public sealed class SweepResults : IDisposable
         var full = Path.GetFullPath(folder);
         if (!Directory.Exists(full))
             throw new PlotInputException($"{folder}: no such folder; give a finished sweep folder such as runs/sweep=quick.");
-        if (!File.Exists(RunsTable(full)))
-        {
-            var sweeps = Directory.GetDirectories(full, "sweep=*").Where(d => File.Exists(RunsTable(d))).ToList();
-            if (sweeps.Count != 1)
-                throw new PlotInputException(sweeps.Count == 0
-                    ? $"{folder}: not a sweep folder (no runs.parquet); give a finished sweep folder such as runs/sweep=quick."
-                    : $"{folder}: holds {sweeps.Count} sweeps ({string.Join(", ", sweeps.Select(Path.GetFileName))}); give one of them.");
-            full = sweeps[0];
-        }
+        var sweeps = OutputLayout.SweepsAt(full);
+        if (sweeps.Count != 1)
+            throw new PlotInputException(sweeps.Count == 0
+                ? $"{folder}: not a sweep folder (no runs.parquet); give a finished sweep folder such as runs/sweep=quick."
+                : $"{folder}: holds {sweeps.Count} sweeps ({string.Join(", ", sweeps.Select(Path.GetFileName))}); give one of them.");
+        full = sweeps[0];
         DuckDBConnection? connection = new("Data Source=:memory:");
         try
         {
             connection.Open();
-            var (columns, types, rows) = Query(connection, $"SELECT * FROM {Source(RunsTable(full))} ORDER BY run_index");
+            var (columns, types, rows) = Query(connection, $"SELECT * FROM {Source(OutputLayout.RunsTableIn(full))} ORDER BY run_index");
             var results = Build(folder, full, columns, types, rows, connection);
             connection = null;
             return results;
@@ -92,7 +92,7 @@ public sealed class SweepResults : IDisposable
     /// <summary>The run's full evaluations in step order; empty when it wrote none.</summary>
     public IReadOnlyList<CurvePoint> Curve(string runId)
     {
-        var files = RunFiles("metrics", runId);
+        var files = RunFiles(OutputLayout.MetricsDataset, runId);
         if (files is null) return [];
         var (_, _, rows) = Query(_connection, $"SELECT step, eval_train_acc, val_acc FROM {Source(files)} WHERE val_acc IS NOT NULL ORDER BY step");
         return rows.Select(r => new CurvePoint(Convert.ToInt64(r[0], CultureInfo.InvariantCulture), Number(r[1]), Number(r[2]))).ToList();
@@ -101,7 +101,7 @@ public sealed class SweepResults : IDisposable
     /// <summary>The run's per-layer feature rank and weight norm by layer, then step; empty when it measured none.</summary>
     public IReadOnlyList<LayerPoint> Layers(string runId)
     {
-        var files = RunFiles("layers", runId);
+        var files = RunFiles(OutputLayout.LayersDataset, runId);
         if (files is null) return [];
         var (_, _, rows) = Query(_connection, $"SELECT step, layer, layer_name, feature_rank, weight_norm FROM {Source(files)} ORDER BY layer, step");
         return rows.Select(r => new LayerPoint(Convert.ToInt64(r[0], CultureInfo.InvariantCulture), Convert.ToInt32(r[1], CultureInfo.InvariantCulture),
@@ -124,7 +124,7 @@ public sealed class SweepResults : IDisposable
         var numeric = columns.Select((c, i) => (c, i))
             .Where(p => IsNumeric(types[p.i]) && p.c != "run_index" && !axisNames.Contains(p.c))
             .ToList();
-        var name = rows.Count > 0 && rows[0][Column("sweep_id")] is string id ? id : Path.GetFileName(full).Replace("sweep=", "", StringComparison.Ordinal);
+        var name = rows.Count > 0 && rows[0][Column("sweep_id")] is string id ? id : OutputLayout.SweepIdOf(full);
         if (rows.Count == 0) throw new PlotInputException($"{folder}: sweep {name} has no runs in runs.parquet.");
         var runs = rows.Select(r => new RunResult
         {
@@ -154,13 +154,11 @@ public sealed class SweepResults : IDisposable
             : distinct;
     }
 
-    private string? RunFiles(string part, string runId)
+    private string? RunFiles(string dataset, string runId)
     {
-        var folder = Path.Combine(Folder, part, $"run={runId}");
-        return Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.parquet").Any() ? Path.Combine(folder, "*.parquet") : null;
+        var folder = OutputLayout.RunFolderIn(Folder, dataset, runId);
+        return OutputLayout.HasSegments(folder) ? OutputLayout.RunSegmentsGlob(folder) : null;
     }
-
-    private static string RunsTable(string folder) => Path.Combine(folder, "runs.parquet");
 
     // Hive partitioning off: the sweep=/run= folder names would add columns that runs.parquet already has.
     private static string Source(string files) => $"read_parquet('{files.Replace("'", "''", StringComparison.Ordinal)}', hive_partitioning = false)";

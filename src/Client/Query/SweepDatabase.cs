@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using Grokking.Grains.Storage;
 
 namespace Grokking.Client.Query;
 
@@ -11,9 +12,9 @@ namespace Grokking.Client.Query;
 public sealed class SweepDatabase : IDisposable
 {
     /// <summary>The views every sweep folder can have, in the order they are listed to users.</summary>
-    public static readonly IReadOnlyList<string> ViewNames = ["metrics", "layers", "runs"];
+    public static readonly IReadOnlyList<string> ViewNames = [OutputLayout.MetricsDataset, OutputLayout.LayersDataset, RunsView];
 
-    private const string RunsFile = "runs.parquet";
+    private const string RunsView = "runs";
 
     private readonly DuckDBConnection _connection = new("Data Source=:memory:");
     private readonly Dictionary<string, string> _missing = [];
@@ -24,14 +25,14 @@ public sealed class SweepDatabase : IDisposable
         _connection.Open();
         try
         {
-            DefineView("runs", $"read_parquet('{Literal(Path.Combine(sweepFolder, RunsFile))}')");
-            foreach (var part in new[] { "metrics", "layers" })
+            DefineView(RunsView, $"read_parquet('{Literal(OutputLayout.RunsTableIn(sweepFolder))}')");
+            foreach (var dataset in new[] { OutputLayout.MetricsDataset, OutputLayout.LayersDataset })
             {
-                var folder = Path.Combine(sweepFolder, part);
-                if (HasSegments(folder))
-                    DefineView(part, $"read_parquet('{Literal(Path.Combine(folder, "run=*", "*.parquet"))}', hive_partitioning = true)");
+                var folder = OutputLayout.DatasetFolderIn(sweepFolder, dataset);
+                if (OutputLayout.DatasetHasSegments(folder))
+                    DefineView(dataset, $"read_parquet('{Literal(OutputLayout.SegmentsGlob(folder))}', hive_partitioning = true)");
                 else
-                    _missing[part] = folder;
+                    _missing[dataset] = folder;
             }
         }
         catch (DuckDBException e)
@@ -54,19 +55,15 @@ public sealed class SweepDatabase : IDisposable
         var full = Path.GetFullPath(folder);
         if (!Directory.Exists(full))
             throw new SweepDatasetException($"{full} does not exist; give a sweep folder such as runs/sweep=quick, or the output folder holding it.");
-        if (!File.Exists(Path.Combine(full, RunsFile)))
-        {
-            var sweeps = Directory.GetDirectories(full, "sweep=*").Where(d => File.Exists(Path.Combine(d, RunsFile))).Order(StringComparer.Ordinal).ToList();
-            if (sweeps.Count == 0)
-                throw new SweepDatasetException(
-                    $"{Path.Combine(full, RunsFile)} does not exist, nor does any sweep=NAME/{RunsFile} under {full}; give a sweep folder " +
-                    "such as runs/sweep=quick (written by `grokking run` or a cluster sweep), or the output folder holding one sweep.");
-            if (sweeps.Count > 1)
-                throw new SweepDatasetException(
-                    $"{full} holds {sweeps.Count} sweeps ({string.Join(", ", sweeps.Select(Path.GetFileName))}); give one of them, e.g. {sweeps[0]}.");
-            full = sweeps[0];
-        }
-        return new SweepDatabase(full);
+        var sweeps = OutputLayout.SweepsAt(full);
+        if (sweeps.Count == 0)
+            throw new SweepDatasetException(
+                $"{OutputLayout.RunsTableIn(full)} does not exist, nor does any sweep=NAME/{OutputLayout.RunsTableFileName} under {full}; give a sweep folder " +
+                "such as runs/sweep=quick (written by `grokking run` or a cluster sweep), or the output folder holding one sweep.");
+        if (sweeps.Count > 1)
+            throw new SweepDatasetException(
+                $"{full} holds {sweeps.Count} sweeps ({string.Join(", ", sweeps.Select(Path.GetFileName))}); give one of them, e.g. {sweeps[0]}.");
+        return new SweepDatabase(sweeps[0]);
     }
 
     /// <summary>Starts <paramref name="sql"/>; its rows are read one at a time, so a result larger than memory can be streamed out.</summary>
@@ -89,9 +86,6 @@ public sealed class SweepDatabase : IDisposable
     }
 
     public void Dispose() => _connection.Dispose();
-
-    private static bool HasSegments(string folder) =>
-        Directory.Exists(folder) && Directory.EnumerateDirectories(folder, "run=*").Any(run => Directory.EnumerateFiles(run, "*.parquet").Any());
 
     private void DefineView(string view, string source)
     {

@@ -1,5 +1,4 @@
 using Grokking.Grains.Fencing;
-using Grokking.Grains.Metrics;
 using Grokking.Grains.Storage;
 
 namespace Grokking.Grains.Checkpoints;
@@ -14,8 +13,7 @@ public sealed class FileCheckpointStore(string outDir) : ICheckpointStore
     private readonly FileRunFence _fence = new(outDir);
 
     /// <summary>The file holding a run's checkpoint.</summary>
-    public string PathOf(string sweepId, string runId) =>
-        Path.Combine(MetricDatasetLayout.SweepFolder(outDir, sweepId), "checkpoints", $"run={runId}.ckpt");
+    public string PathOf(string sweepId, string runId) => OutputLayout.CheckpointFile(outDir, sweepId, runId);
 
     public async Task<byte[]?> LoadAsync(string sweepId, string runId, CancellationToken cancellation = default)
     {
@@ -28,8 +26,7 @@ public sealed class FileCheckpointStore(string outDir) : ICheckpointStore
         ArgumentNullException.ThrowIfNull(blob);
         var path = PathOf(sweepId, runId);
         var folder = Path.GetDirectoryName(path)!;
-        var temp = Path.Combine(folder, $".run={runId}.ckpt.{Guid.NewGuid():N}.tmp");
-        await AtomicFile.WriteTempAsync(temp, (file, ct) => file.WriteAsync(blob, ct).AsTask(), cancellation);
+        var temp = await AtomicFile.WriteTempAsync(path, (file, ct) => file.WriteAsync(blob, ct).AsTask(), cancellation);
         try
         {
             _fence.Commit(sweepId, runId, fence, () => AtomicFile.Rename(temp, path));

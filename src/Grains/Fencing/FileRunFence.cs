@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Grokking.Grains.Metrics;
 using Grokking.Grains.Storage;
 
 namespace Grokking.Grains.Fencing;
@@ -22,11 +21,9 @@ public sealed class FileRunFence(string outDir) : IRunFence
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
 
     /// <summary>The file holding a run's current token (absent until the first claim).</summary>
-    public string TokenPathOf(string sweepId, string runId) => Path.Combine(FolderOf(sweepId), $"run={runId}.token");
+    public string TokenPathOf(string sweepId, string runId) => OutputLayout.FenceFile(outDir, sweepId, runId, ".token");
 
-    private string LockPathOf(string sweepId, string runId) => Path.Combine(FolderOf(sweepId), $"run={runId}.lock");
-
-    private string FolderOf(string sweepId) => Path.Combine(MetricDatasetLayout.SweepFolder(outDir, sweepId), "fences");
+    private string LockPathOf(string sweepId, string runId) => OutputLayout.FenceFile(outDir, sweepId, runId, ".lock");
 
     // File work goes to the thread pool: run grains call these from the Orleans scheduler, which must not block.
     public Task<long> CurrentAsync(string sweepId, string runId, CancellationToken cancellation = default) =>
@@ -50,7 +47,7 @@ public sealed class FileRunFence(string outDir) : IRunFence
             long current = Read(tokenPath);
             if (current > token) throw new FencedOutException(sweepId, runId, token, current);
             if (current < token)
-                AtomicFile.Write(tokenPath, TempNameFor(tokenPath), Encoding.ASCII.GetBytes(token.ToString(CultureInfo.InvariantCulture)));
+                AtomicFile.Write(tokenPath, Encoding.ASCII.GetBytes(token.ToString(CultureInfo.InvariantCulture)));
             commit();
         }
     }
@@ -92,7 +89,4 @@ public sealed class FileRunFence(string outDir) : IRunFence
                 $"Fence file {path} holds '{text}', not a token (a whole number); delete it only while no attempt of the run is running.");
         return token;
     }
-
-    private static string TempNameFor(string path) =>
-        Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
 }

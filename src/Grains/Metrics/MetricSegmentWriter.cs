@@ -1,8 +1,6 @@
 using Grokking.Grains.Fencing;
 using Grokking.Grains.Storage;
 using Grokking.Training.Metrics;
-using Parquet;
-using Parquet.Schema;
 
 namespace Grokking.Grains.Metrics;
 
@@ -19,36 +17,10 @@ namespace Grokking.Grains.Metrics;
 /// A crash between the two leaves metric rows without their layer rows, never the reverse, and since the checkpoint
 /// is written only after both, the resumed run discards that half-written segment and writes it again.
 /// </para>
+/// The files' columns are <see cref="MetricTables"/>'; their names and places, <see cref="OutputLayout"/>'s.
 /// </remarks>
 public sealed class MetricSegmentWriter
 {
-    private static readonly DataField<string> SweepIdField = new("sweep_id", nullable: false);
-    private static readonly DataField<string> RunIdField = new("run_id", nullable: false);
-    private static readonly DataField<long> StepField = new("step");
-
-    private static readonly DataField<double> TrainLossField = new("train_loss");
-    private static readonly DataField<double> TrainAccField = new("train_acc");
-    private static readonly DataField<double> LrField = new("lr");
-    private static readonly DataField<double> WallTimeField = new("wall_time_s");
-    private static readonly DataField<double?> EvalTrainLossField = new("eval_train_loss");
-    private static readonly DataField<double?> EvalTrainAccField = new("eval_train_acc");
-    private static readonly DataField<double?> ValLossField = new("val_loss");
-    private static readonly DataField<double?> ValAccField = new("val_acc");
-    private static readonly DataField<double?> StepWeightNormField = new("weight_norm");
-    private static readonly DataField<double?> RqiField = new("rqi");
-
-    private static readonly DataField<int> LayerField = new("layer");
-    private static readonly DataField<string> LayerNameField = new("layer_name", nullable: false);
-    private static readonly DataField<long> FeatureRankField = new("feature_rank");
-    private static readonly DataField<double> LayerWeightNormField = new("weight_norm");
-
-    private static readonly ParquetSchema MetricsSchema = new(
-        SweepIdField, RunIdField, StepField, TrainLossField, TrainAccField, LrField, WallTimeField,
-        EvalTrainLossField, EvalTrainAccField, ValLossField, ValAccField, StepWeightNormField, RqiField);
-
-    private static readonly ParquetSchema LayersSchema = new(
-        SweepIdField, RunIdField, StepField, LayerField, LayerNameField, FeatureRankField, LayerWeightNormField);
-
     /// <summary>Durably writes one metrics segment (and its layers segment, named by the same first step); a retry with the same first step replaces both.</summary>
     /// <param name="fence">The writing attempt's fence token; the segment is published only while it is the run's current one.</param>
     /// <param name="steps">Strictly increasing, contiguous steps; the first names the segment.</param>
@@ -61,33 +33,36 @@ public sealed class MetricSegmentWriter
     {
         ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(layers);
-        var metricsFolder = MetricDatasetLayout.MetricsFolder(outDir, sweepId, runId);
-        var layersFolder = MetricDatasetLayout.LayersFolder(outDir, sweepId, runId);
+        var metricsFolder = OutputLayout.MetricsFolder(outDir, sweepId, runId);
+        var layersFolder = OutputLayout.LayersFolder(outDir, sweepId, runId);
         var (firstStep, lastStep) = CheckContiguous(steps);
         CheckLayersWithin(layers, firstStep, lastStep);
         var runFence = new FileRunFence(outDir);
-        var segment = MetricDatasetLayout.SegmentFileName(firstStep);
+        var metricsFile = Path.Combine(metricsFolder, OutputLayout.SegmentFileName(firstStep));
+        var layersFile = Path.Combine(layersFolder, OutputLayout.SegmentFileName(firstStep));
 
-        var metricsTemp = Path.Combine(metricsFolder, MetricDatasetLayout.TempSegmentFileName(firstStep));
-        var layersTemp = layers.Count > 0 ? Path.Combine(layersFolder, MetricDatasetLayout.TempSegmentFileName(firstStep)) : null;
+        string? metricsTemp = null, layersTemp = null;
         try
         {
-            await AtomicFile.WriteTempAsync(metricsTemp, (stream, token) => WriteMetricsAsync(stream, sweepId, runId, steps, token), ct);
-            if (layersTemp is not null)
-                await AtomicFile.WriteTempAsync(layersTemp, (stream, token) => WriteLayersAsync(stream, sweepId, runId, layers, token), ct);
+            var metricRows = steps.Select(s => new MetricRow(sweepId, runId, s)).ToArray();
+            metricsTemp = await AtomicFile.WriteTempAsync(metricsFile, (stream, token) => MetricTables.Metrics.WriteAsync(stream, metricRows, token), ct);
+            if (layers.Count > 0)
+            {
+                var layerRows = layers.Select(l => new LayerRow(sweepId, runId, l)).ToArray();
+                layersTemp = await AtomicFile.WriteTempAsync(layersFile, (stream, token) => MetricTables.Layers.WriteAsync(stream, layerRows, token), ct);
+            }
             ct.ThrowIfCancellationRequested();
 
             // A retry without layer rows must not leave an earlier attempt's layers behind; deleting layers first is always safe.
-            var staleLayers = Path.Combine(layersFolder, segment);
-            if (layersTemp is null && File.Exists(staleLayers)) Publish(runFence, sweepId, runId, fence, layersFolder, () => File.Delete(staleLayers));
-            Publish(runFence, sweepId, runId, fence, metricsFolder, () => AtomicFile.Rename(metricsTemp, Path.Combine(metricsFolder, segment)));
+            if (layersTemp is null && File.Exists(layersFile)) Publish(runFence, sweepId, runId, fence, layersFolder, () => File.Delete(layersFile));
+            Publish(runFence, sweepId, runId, fence, metricsFolder, () => AtomicFile.Rename(metricsTemp, metricsFile));
             if (layersTemp is not null)
-                Publish(runFence, sweepId, runId, fence, layersFolder, () => AtomicFile.Rename(layersTemp, Path.Combine(layersFolder, segment)));
+                Publish(runFence, sweepId, runId, fence, layersFolder, () => AtomicFile.Rename(layersTemp, layersFile));
         }
         finally
         {
             // Refused, failed or cancelled: no temp file of this write lingers (after a rename it is already gone).
-            AtomicFile.TryDelete(metricsTemp);
+            if (metricsTemp is not null) AtomicFile.TryDelete(metricsTemp);
             if (layersTemp is not null) AtomicFile.TryDelete(layersTemp);
         }
     }
@@ -102,8 +77,8 @@ public sealed class MetricSegmentWriter
         // Layers before metrics: a discard cut short leaves metric rows without layer rows, never the reverse.
         string[] folders =
         [
-            MetricDatasetLayout.LayersFolder(outDir, sweepId, runId),
-            MetricDatasetLayout.MetricsFolder(outDir, sweepId, runId),
+            OutputLayout.LayersFolder(outDir, sweepId, runId),
+            OutputLayout.MetricsFolder(outDir, sweepId, runId),
         ];
         int removed = 0;
         new FileRunFence(outDir).Commit(sweepId, runId, fence, () =>
@@ -115,8 +90,8 @@ public sealed class MetricSegmentWriter
                 foreach (var path in Directory.GetFiles(folder))
                 {
                     var name = Path.GetFileName(path);
-                    bool stale = MetricDatasetLayout.IsTempSegmentFileName(name)
-                        || (MetricDatasetLayout.TryParseSegmentFileName(name, out var first) && first > checkpointStep);
+                    bool stale = OutputLayout.IsTempFileName(name)
+                        || (OutputLayout.TryParseSegmentFileName(name, out var first) && first > checkpointStep);
                     if (!stale) continue;
                     File.Delete(path);
                     removedHere++;
@@ -143,7 +118,7 @@ public sealed class MetricSegmentWriter
             throw new ArgumentException("A metric segment needs at least one step; got none.", nameof(steps));
         long first = steps[0].Step;
         // Validates the range too, before the arithmetic below could overflow.
-        _ = MetricDatasetLayout.SegmentFileName(first);
+        _ = OutputLayout.SegmentFileName(first);
         for (int i = 1; i < steps.Count; i++)
         {
             long previous = steps[i - 1].Step, current = steps[i].Step;
@@ -168,92 +143,5 @@ public sealed class MetricSegmentWriter
             if (row.LayerName is null)
                 throw new ArgumentException($"Layer row {i} (layer {row.Layer}, step {row.Step}) has no layer name.", nameof(layers));
         }
-    }
-
-    private static async Task WriteMetricsAsync(
-        Stream stream, string sweepId, string runId, IReadOnlyList<StepMetrics> steps, CancellationToken ct)
-    {
-        int n = steps.Count;
-        var step = new long[n];
-        var trainLoss = new double[n];
-        var trainAcc = new double[n];
-        var lr = new double[n];
-        var wallTime = new double[n];
-        var evalTrainLoss = new double?[n];
-        var evalTrainAcc = new double?[n];
-        var valLoss = new double?[n];
-        var valAcc = new double?[n];
-        var weightNorm = new double?[n];
-        var rqi = new double?[n];
-        for (int i = 0; i < n; i++)
-        {
-            var s = steps[i];
-            step[i] = s.Step;
-            trainLoss[i] = s.TrainLoss;
-            trainAcc[i] = s.TrainAcc;
-            lr[i] = s.Lr;
-            wallTime[i] = s.WallTimeS;
-            evalTrainLoss[i] = s.EvalTrainLoss;
-            evalTrainAcc[i] = s.EvalTrainAcc;
-            valLoss[i] = s.ValLoss;
-            valAcc[i] = s.ValAcc;
-            weightNorm[i] = s.WeightNorm;
-            rqi[i] = s.Rqi;
-        }
-
-        await using var writer = await ParquetWriter.CreateAsync(MetricsSchema, stream, cancellationToken: ct);
-        using var rowGroup = writer.CreateRowGroup();
-        await rowGroup.WriteAsync(SweepIdField, Repeat(sweepId, n));
-        await rowGroup.WriteAsync(RunIdField, Repeat(runId, n));
-        await rowGroup.WriteAsync<long>(StepField, step, cancellationToken: ct);
-        await rowGroup.WriteAsync<double>(TrainLossField, trainLoss, cancellationToken: ct);
-        await rowGroup.WriteAsync<double>(TrainAccField, trainAcc, cancellationToken: ct);
-        await rowGroup.WriteAsync<double>(LrField, lr, cancellationToken: ct);
-        await rowGroup.WriteAsync<double>(WallTimeField, wallTime, cancellationToken: ct);
-        await rowGroup.WriteAsync<double>(EvalTrainLossField, evalTrainLoss, cancellationToken: ct);
-        await rowGroup.WriteAsync<double>(EvalTrainAccField, evalTrainAcc, cancellationToken: ct);
-        await rowGroup.WriteAsync<double>(ValLossField, valLoss, cancellationToken: ct);
-        await rowGroup.WriteAsync<double>(ValAccField, valAcc, cancellationToken: ct);
-        await rowGroup.WriteAsync<double>(StepWeightNormField, weightNorm, cancellationToken: ct);
-        await rowGroup.WriteAsync<double>(RqiField, rqi, cancellationToken: ct);
-        rowGroup.CompleteValidate();
-    }
-
-    private static async Task WriteLayersAsync(
-        Stream stream, string sweepId, string runId, IReadOnlyList<LayerMetrics> layers, CancellationToken ct)
-    {
-        int n = layers.Count;
-        var step = new long[n];
-        var layer = new int[n];
-        var layerName = new string[n];
-        var featureRank = new long[n];
-        var weightNorm = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            var row = layers[i];
-            step[i] = row.Step;
-            layer[i] = row.Layer;
-            layerName[i] = row.LayerName;
-            featureRank[i] = row.FeatureRank;
-            weightNorm[i] = row.WeightNorm;
-        }
-
-        await using var writer = await ParquetWriter.CreateAsync(LayersSchema, stream, cancellationToken: ct);
-        using var rowGroup = writer.CreateRowGroup();
-        await rowGroup.WriteAsync(SweepIdField, Repeat(sweepId, n));
-        await rowGroup.WriteAsync(RunIdField, Repeat(runId, n));
-        await rowGroup.WriteAsync<long>(StepField, step, cancellationToken: ct);
-        await rowGroup.WriteAsync<int>(LayerField, layer, cancellationToken: ct);
-        await rowGroup.WriteAsync(LayerNameField, layerName);
-        await rowGroup.WriteAsync<long>(FeatureRankField, featureRank, cancellationToken: ct);
-        await rowGroup.WriteAsync<double>(LayerWeightNormField, weightNorm, cancellationToken: ct);
-        rowGroup.CompleteValidate();
-    }
-
-    private static string[] Repeat(string value, int count)
-    {
-        var column = new string[count];
-        Array.Fill(column, value);
-        return column;
     }
 }

@@ -1,22 +1,19 @@
-using Grokking.Grains.Metrics;
-
 namespace Grokking.Grains.Storage;
 
 /// <summary>Publishes a file all at once: written to a temp file beside it, fsynced, renamed into place, then the folder fsynced.</summary>
 /// <remarks>
-/// Readers see the old file or the new one, never a partial one; after a crash at most a temp file is left,
-/// which readers ignore because they only open the final name. Writers that must check something at the moment of
-/// publishing (a fence token) write the temp file with <see cref="WriteTempAsync"/> and rename it with <see cref="Publish"/>.
+/// Readers see the old file or the new one, never a partial one; after a crash at most a temp file is left
+/// (named by <see cref="OutputLayout.TempPathFor"/>), which readers ignore because they only open final names.
+/// Writers that must check something at the moment of publishing (a fence token) write the temp file with
+/// <see cref="WriteTempAsync"/> and rename it with <see cref="Rename"/> (then fsync the folder) or <see cref="Publish"/>.
 /// </remarks>
 internal static class AtomicFile
 {
-    /// <summary>Writes <paramref name="finalPath"/> through <paramref name="tempPath"/> (same folder, a name readers never open); returns once the rename is durable.</summary>
+    /// <summary>Writes <paramref name="finalPath"/> through a temp file beside it; returns once the rename is durable.</summary>
     /// <param name="writeBody">Writes the whole content; the stream is flushed to disk after it returns.</param>
-    public static async Task WriteAsync(
-        string finalPath, string tempPath, Func<Stream, CancellationToken, Task> writeBody, CancellationToken ct)
+    public static async Task WriteAsync(string finalPath, Func<Stream, CancellationToken, Task> writeBody, CancellationToken ct)
     {
-        CheckSameFolder(finalPath, tempPath);
-        await WriteTempAsync(tempPath, writeBody, ct);
+        var tempPath = await WriteTempAsync(finalPath, writeBody, ct);
         if (ct.IsCancellationRequested)
         {
             TryDelete(tempPath);
@@ -26,9 +23,9 @@ internal static class AtomicFile
     }
 
     /// <summary>Writes a small file atomically and durably, synchronously (for a few bytes, such as a token).</summary>
-    public static void Write(string finalPath, string tempPath, byte[] content)
+    public static void Write(string finalPath, byte[] content)
     {
-        CheckSameFolder(finalPath, tempPath);
+        var tempPath = OutputLayout.TempPathFor(finalPath);
         EnsureFolder(Path.GetDirectoryName(Path.GetFullPath(tempPath))!);
         try
         {
@@ -46,10 +43,11 @@ internal static class AtomicFile
         Publish(tempPath, finalPath);
     }
 
-    /// <summary>Writes and fsyncs <paramref name="tempPath"/> (creating its folder); on failure nothing is left of it.</summary>
+    /// <summary>Writes and fsyncs a fresh temp file beside <paramref name="finalPath"/> (creating the folder) and returns its path; on failure nothing is left of it.</summary>
     /// <param name="writeBody">Writes the whole content; the stream is flushed to disk after it returns.</param>
-    public static async Task WriteTempAsync(string tempPath, Func<Stream, CancellationToken, Task> writeBody, CancellationToken ct)
+    public static async Task<string> WriteTempAsync(string finalPath, Func<Stream, CancellationToken, Task> writeBody, CancellationToken ct)
     {
+        var tempPath = OutputLayout.TempPathFor(finalPath);
         EnsureFolder(Path.GetDirectoryName(Path.GetFullPath(tempPath))!);
         try
         {
@@ -62,6 +60,7 @@ internal static class AtomicFile
             TryDelete(tempPath);
             throw;
         }
+        return tempPath;
     }
 
     /// <summary>Renames a durable temp file over <paramref name="finalPath"/> in the same folder and makes the rename durable.</summary>

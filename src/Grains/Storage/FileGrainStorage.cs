@@ -102,8 +102,7 @@ public sealed class FileGrainStorage : IGrainStorage
 
             var stateJson = JsonSerializer.SerializeToUtf8Bytes(grainState.State, StateJson);
             var etag = ETagOf(stateJson);
-            var temp = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-            await AtomicFile.WriteAsync(path, temp, (stream, _) => WriteEnvelope(stream, grainId, etag, stateJson), cancellationToken);
+            await AtomicFile.WriteAsync(path, (stream, _) => WriteEnvelope(stream, grainId, etag, stateJson), cancellationToken);
 
             grainState.ETag = etag;
             grainState.RecordExists = true;

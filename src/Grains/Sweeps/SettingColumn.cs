@@ -1,41 +1,19 @@
 using Grokking.Grains.Specs;
-using Parquet;
-using Parquet.Schema;
+using Grokking.Grains.Storage;
 
 namespace Grokking.Grains.Sweeps;
 
-/// <summary>One resolved setting of every run as a typed, nullable runs.parquet column.</summary>
-internal abstract class SettingColumn
+/// <summary>The runs.parquet column of one resolved setting of every run: typed by the setting, nullable.</summary>
+internal static class SettingColumn
 {
-    public abstract DataField Field { get; }
-
-    public abstract Task WriteAsync(ParquetRowGroupWriter rowGroup, CancellationToken ct);
-
-    /// <summary>A column of <paramref name="type"/>'s Parquet type holding <paramref name="values"/> (ints widened to long).</summary>
-    public static SettingColumn For(string name, SpecFieldType type, object?[] values) => type switch
+    /// <summary>A column named <paramref name="column"/> holding each run's value at <paramref name="path"/>, of <paramref name="type"/>'s Parquet type (ints widened to long).</summary>
+    public static ParquetColumn<RunRow> For(string column, string path, SpecFieldType type) => type switch
     {
-        SpecFieldType.Integer => new Values<long>(name, values.Select(v => v is null ? (long?)null : Convert.ToInt64(v)).ToArray()),
-        SpecFieldType.Number => new Values<double>(name, values.Select(v => (double?)v).ToArray()),
-        SpecFieldType.Boolean => new Values<bool>(name, values.Select(v => (bool?)v).ToArray()),
-        _ => new Text(name, values.Select(v => (string?)v).ToArray()),
+        SpecFieldType.Integer => ParquetColumn<RunRow>.Value(column, r => Read(r, path) is { } v ? Convert.ToInt64(v) : (long?)null),
+        SpecFieldType.Number => ParquetColumn<RunRow>.Value(column, r => (double?)Read(r, path)),
+        SpecFieldType.Boolean => ParquetColumn<RunRow>.Value(column, r => (bool?)Read(r, path)),
+        _ => ParquetColumn<RunRow>.Text(column, r => (string?)Read(r, path), Presence.Optional),
     };
 
-    private sealed class Values<T>(string name, T?[] values) : SettingColumn where T : struct
-    {
-        private readonly DataField<T?> _field = new(name);
-
-        public override DataField Field => _field;
-
-        public override Task WriteAsync(ParquetRowGroupWriter rowGroup, CancellationToken ct) =>
-            rowGroup.WriteAsync<T>(_field, values, cancellationToken: ct);
-    }
-
-    private sealed class Text(string name, string?[] values) : SettingColumn
-    {
-        private readonly DataField<string> _field = new(name, nullable: true);
-
-        public override DataField Field => _field;
-
-        public override Task WriteAsync(ParquetRowGroupWriter rowGroup, CancellationToken ct) => rowGroup.WriteAsync(_field, values);
-    }
+    private static object? Read(RunRow row, string path) => ConfigFields.Read(row.Run.Config, path);
 }

@@ -352,7 +352,8 @@ public sealed class SweepGrain(
         try
         {
             var records = _runs.All.ToDictionary(r => r.RunId, r => Effective(_runs.Record(r)), StringComparer.Ordinal);
-            await runsTable.WriteAsync(engineOptions.OutDir, _spec!, _runs.All, records, CancellationToken.None);
+            await runsTable.WriteAsync(engineOptions.OutDir, _spec!, _runs.All, records,
+                RunLineage.Of(engineOptions, _spec!, state.State.SpecText), CancellationToken.None);
         }
         catch (Exception e)
         {

@@ -84,7 +84,7 @@ public static class SiloHostingExtensions
     private static void AddEmbeddedServices(this ISiloBuilder silo, SiloOptions options, string outDir)
     {
         silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
-        silo.AddFileGrainStorage(GrainStorageNames.Provider, Path.Combine(outDir, ".state"));
+        silo.AddFileGrainStorage(GrainStorageNames.Provider, OutputLayout.GrainStateFolder(outDir));
         silo.UseInMemoryReminderService();
         silo.Services.AddSingleton<ICheckpointStore>(new FileCheckpointStore(outDir));
     }

@@ -1,6 +1,7 @@
 using Grokking.Grains.Checkpoints;
 using Grokking.Grains.Fencing;
 using Grokking.Grains.Metrics;
+using Grokking.Grains.Storage;
 using Grokking.Grains.Tests.Metrics;
 
 namespace Grokking.Grains.Tests.Fencing;
@@ -29,9 +30,9 @@ public sealed class FileRunFenceTests : IDisposable
 
         Assert.Equal((1L, 2L), (refused.Token, refused.Current));
         Assert.Contains("fence token 1 is stale; the run's current token is 2", refused.Message);
-        Assert.Equal(["part-0000000001.parquet"], SegmentFiles(MetricDatasetLayout.MetricsFolder(_out.Path, Sweep, Run)));
-        Assert.Equal(["part-0000000001.parquet"], SegmentFiles(MetricDatasetLayout.LayersFolder(_out.Path, Sweep, Run)));
-        Assert.Equal(100L, MetricsDuckDb.Scalar<long>($"SELECT max(step) FROM {MetricsDuckDb.MetricsGlob(_out.Path)}"));
+        Assert.Equal(["part-0000000001.parquet"], SegmentFiles(OutputLayout.MetricsFolder(_out.Path, Sweep, Run)));
+        Assert.Equal(["part-0000000001.parquet"], SegmentFiles(OutputLayout.LayersFolder(_out.Path, Sweep, Run)));
+        Assert.Equal(100L, DuckDb.Scalar<long>($"SELECT max(step) FROM {DuckDb.Metrics(_out.Path)}"));
     }
 
     [Fact]
@@ -42,7 +43,7 @@ public sealed class FileRunFenceTests : IDisposable
 
         Assert.Throws<FencedOutException>(() => _writer.DiscardAfter(_out.Path, Sweep, Run, 1, checkpointStep: -1));
 
-        Assert.Equal(["part-0000000001.parquet", "part-0000000101.parquet"], SegmentFiles(MetricDatasetLayout.MetricsFolder(_out.Path, Sweep, Run)));
+        Assert.Equal(["part-0000000001.parquet", "part-0000000101.parquet"], SegmentFiles(OutputLayout.MetricsFolder(_out.Path, Sweep, Run)));
     }
 
     [Fact]

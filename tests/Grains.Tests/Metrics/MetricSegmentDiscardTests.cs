@@ -1,4 +1,5 @@
 using Grokking.Grains.Metrics;
+using Grokking.Grains.Storage;
 
 namespace Grokking.Grains.Tests.Metrics;
 
@@ -21,10 +22,10 @@ public sealed class MetricSegmentDiscardTests : IDisposable
         foreach (var first in new long[] { 1, 101, 201, 301 })
             await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, SampleMetrics.Steps(first, 100), SampleMetrics.Layers(first, 100), CancellationToken.None);
         await _writer.WriteAsync(_out.Path, Sweep, "other-run", Fence, SampleMetrics.Steps(301, 100), [], CancellationToken.None);
-        var metrics = MetricDatasetLayout.MetricsFolder(_out.Path, Sweep, Run);
-        var layers = MetricDatasetLayout.LayersFolder(_out.Path, Sweep, Run);
-        File.WriteAllText(Path.Combine(metrics, MetricDatasetLayout.TempSegmentFileName(401)), "torn write");
-        File.WriteAllText(Path.Combine(layers, MetricDatasetLayout.TempSegmentFileName(1)), "torn write");
+        var metrics = OutputLayout.MetricsFolder(_out.Path, Sweep, Run);
+        var layers = OutputLayout.LayersFolder(_out.Path, Sweep, Run);
+        File.WriteAllText(Path.Combine(metrics, OutputLayout.TempFileName(OutputLayout.SegmentFileName(401))), "torn write");
+        File.WriteAllText(Path.Combine(layers, OutputLayout.TempFileName(OutputLayout.SegmentFileName(1))), "torn write");
         File.WriteAllText(Path.Combine(metrics, "notes.txt"), "not ours");
 
         // Resume from the checkpoint at step 200: segments (0,100] and (100,200] are covered by it.
@@ -33,8 +34,8 @@ public sealed class MetricSegmentDiscardTests : IDisposable
         Assert.Equal(6, removed);
         Assert.Equal(["notes.txt", "part-0000000001.parquet", "part-0000000101.parquet"], FileNames(metrics));
         Assert.Equal(["part-0000000001.parquet", "part-0000000101.parquet"], FileNames(layers));
-        Assert.Equal(["part-0000000301.parquet"], FileNames(MetricDatasetLayout.MetricsFolder(_out.Path, Sweep, "other-run")));
-        Assert.Equal(200L, MetricsDuckDb.Scalar<long>($"SELECT max(step) FROM {MetricsDuckDb.MetricsGlob(_out.Path)} WHERE run_id = '{Run}'"));
+        Assert.Equal(["part-0000000301.parquet"], FileNames(OutputLayout.MetricsFolder(_out.Path, Sweep, "other-run")));
+        Assert.Equal(200L, DuckDb.Scalar<long>($"SELECT max(step) FROM {DuckDb.Metrics(_out.Path)} WHERE run_id = '{Run}'"));
     }
 
     [Fact]
@@ -47,7 +48,7 @@ public sealed class MetricSegmentDiscardTests : IDisposable
         // Step 100 is covered by the checkpoint at 100; step 101 onwards will be recomputed.
         _writer.DiscardAfter(_out.Path, Sweep, Run, Fence, checkpointStep: 100);
 
-        Assert.Equal(["part-0000000001.parquet", "part-0000000100.parquet"], FileNames(MetricDatasetLayout.MetricsFolder(_out.Path, Sweep, Run)));
+        Assert.Equal(["part-0000000001.parquet", "part-0000000100.parquet"], FileNames(OutputLayout.MetricsFolder(_out.Path, Sweep, Run)));
     }
 
     [Fact]

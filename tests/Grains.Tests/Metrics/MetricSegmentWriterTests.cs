@@ -1,4 +1,5 @@
 using Grokking.Grains.Metrics;
+using Grokking.Grains.Storage;
 using Grokking.Training.Metrics;
 
 namespace Grokking.Grains.Tests.Metrics;
@@ -21,7 +22,7 @@ public sealed class MetricSegmentWriterTests : IDisposable
     {
         await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, SampleMetrics.Steps(1, 20), [], CancellationToken.None);
 
-        var columns = MetricsDuckDb.Describe(MetricsDuckDb.MetricsGlob(_out.Path));
+        var columns = DuckDb.Describe(DuckDb.Metrics(_out.Path));
 
         (string, string)[] expected =
         [
@@ -41,9 +42,9 @@ public sealed class MetricSegmentWriterTests : IDisposable
         var steps = SampleMetrics.Steps(1, 40);
         await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, steps, [], CancellationToken.None);
 
-        var rows = MetricsDuckDb.Rows(
+        var rows = DuckDb.Rows(
             "SELECT step, train_loss, train_acc, lr, wall_time_s, eval_train_loss, eval_train_acc, val_loss, val_acc, "
-            + $"weight_norm, rqi FROM {MetricsDuckDb.MetricsGlob(_out.Path)} ORDER BY step");
+            + $"weight_norm, rqi FROM {DuckDb.Metrics(_out.Path)} ORDER BY step");
 
         Assert.Equal(steps.Count, rows.Count);
         for (int i = 0; i < steps.Count; i++)
@@ -63,8 +64,8 @@ public sealed class MetricSegmentWriterTests : IDisposable
         await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, SampleMetrics.Steps(1, 10), [], CancellationToken.None);
         await _writer.WriteAsync(_out.Path, "other-sweep", "run-ffee", Fence, SampleMetrics.Steps(1, 10), [], CancellationToken.None);
 
-        var rows = MetricsDuckDb.Rows(
-            $"SELECT DISTINCT sweep, sweep_id, run, run_id FROM {MetricsDuckDb.MetricsGlob(_out.Path)} ORDER BY sweep");
+        var rows = DuckDb.Rows(
+            $"SELECT DISTINCT sweep, sweep_id, run, run_id FROM {DuckDb.Metrics(_out.Path)} ORDER BY sweep");
 
         Assert.Equal([["lr-wd-grid", "lr-wd-grid", "run-a1b2c3", "run-a1b2c3"], ["other-sweep", "other-sweep", "run-ffee", "run-ffee"]],
             rows.Select(r => r.Cast<string>().ToArray()).ToArray());
@@ -80,9 +81,9 @@ public sealed class MetricSegmentWriterTests : IDisposable
             await _writer.WriteAsync(_out.Path, Sweep, run, Fence, SampleMetrics.Steps(201, 37), [], CancellationToken.None);
         }
 
-        var perRun = MetricsDuckDb.Rows(
+        var perRun = DuckDb.Rows(
             "SELECT run_id, count(*), count(DISTINCT step), max(step) - min(step) + 1, min(step), max(step) "
-            + $"FROM {MetricsDuckDb.MetricsGlob(_out.Path)} GROUP BY run_id ORDER BY run_id");
+            + $"FROM {DuckDb.Metrics(_out.Path)} GROUP BY run_id ORDER BY run_id");
 
         Assert.Equal(2, perRun.Count);
         foreach (var r in perRun)
@@ -100,24 +101,24 @@ public sealed class MetricSegmentWriterTests : IDisposable
         var layers = SampleMetrics.Layers(1, 25);
         await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, SampleMetrics.Steps(1, 25), layers, CancellationToken.None);
 
-        var glob = MetricsDuckDb.LayersGlob(_out.Path);
+        var glob = DuckDb.Layers(_out.Path);
         (string, string)[] expectedColumns =
         [
             ("sweep_id", "VARCHAR"), ("run_id", "VARCHAR"), ("step", "BIGINT"), ("layer", "INTEGER"),
             ("layer_name", "VARCHAR"), ("feature_rank", "BIGINT"), ("weight_norm", "DOUBLE"),
         ];
-        var columns = MetricsDuckDb.Describe(glob);
+        var columns = DuckDb.Describe(glob);
         Assert.Equal(expectedColumns, columns.Take(expectedColumns.Length));
         Assert.Equal(["run", "sweep"], columns.Skip(expectedColumns.Length).Select(c => c.Name).Order(StringComparer.Ordinal));
 
-        var rows = MetricsDuckDb.Rows(
+        var rows = DuckDb.Rows(
             $"SELECT sweep_id, run_id, step, layer, layer_name, feature_rank, weight_norm FROM {glob} ORDER BY step, layer");
         var expected = layers.Select(l => new object[] { Sweep, Run, l.Step, l.Layer, l.LayerName, l.FeatureRank, BitConverter.DoubleToInt64Bits(l.WeightNorm) });
         Assert.Equal(expected, rows.Select(r => new object[] { r[0], r[1], r[2], r[3], r[4], r[5], BitConverter.DoubleToInt64Bits((double)r[6]) }));
 
         // The first layer row is at step 10, but the file pairs with the metrics segment starting at 1.
         Assert.Equal(["part-0000000001.parquet"],
-            Directory.GetFiles(MetricDatasetLayout.LayersFolder(_out.Path, Sweep, Run)).Select(Path.GetFileName));
+            Directory.GetFiles(OutputLayout.LayersFolder(_out.Path, Sweep, Run)).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -127,10 +128,10 @@ public sealed class MetricSegmentWriterTests : IDisposable
         var retry = SampleMetrics.Steps(1, 30, seed: 2);
         await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, retry, [], CancellationToken.None);
 
-        var trainAcc = MetricsDuckDb.Rows($"SELECT train_acc FROM {MetricsDuckDb.MetricsGlob(_out.Path)} ORDER BY step")
+        var trainAcc = DuckDb.Rows($"SELECT train_acc FROM {DuckDb.Metrics(_out.Path)} ORDER BY step")
             .Select(r => (double)r[0]);
         Assert.Equal(retry.Select(s => s.TrainAcc), trainAcc);
-        Assert.Empty(Directory.GetFiles(MetricDatasetLayout.LayersFolder(_out.Path, Sweep, Run)));
+        Assert.Empty(Directory.GetFiles(OutputLayout.LayersFolder(_out.Path, Sweep, Run)));
     }
 
     [Theory]
@@ -162,12 +163,12 @@ public sealed class MetricSegmentWriterTests : IDisposable
     {
         await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, SampleMetrics.Steps(1, 10), SampleMetrics.Layers(1, 10), CancellationToken.None);
         // A crash after the temp file was complete but before the rename: a valid Parquet file under a temp name.
-        foreach (var folder in new[] { MetricDatasetLayout.MetricsFolder(_out.Path, Sweep, Run), MetricDatasetLayout.LayersFolder(_out.Path, Sweep, Run) })
-            File.Copy(Path.Combine(folder, MetricDatasetLayout.SegmentFileName(1)),
-                Path.Combine(folder, MetricDatasetLayout.TempSegmentFileName(11)));
+        foreach (var folder in new[] { OutputLayout.MetricsFolder(_out.Path, Sweep, Run), OutputLayout.LayersFolder(_out.Path, Sweep, Run) })
+            File.Copy(Path.Combine(folder, OutputLayout.SegmentFileName(1)),
+                Path.Combine(folder, OutputLayout.TempFileName(OutputLayout.SegmentFileName(11))));
 
-        Assert.Equal(10L, MetricsDuckDb.Scalar<long>($"SELECT count(*) FROM {MetricsDuckDb.MetricsGlob(_out.Path)}"));
-        Assert.Equal(2L, MetricsDuckDb.Scalar<long>($"SELECT count(*) FROM {MetricsDuckDb.LayersGlob(_out.Path)}"));
+        Assert.Equal(10L, DuckDb.Scalar<long>($"SELECT count(*) FROM {DuckDb.Metrics(_out.Path)}"));
+        Assert.Equal(2L, DuckDb.Scalar<long>($"SELECT count(*) FROM {DuckDb.Layers(_out.Path)}"));
     }
 
     [Fact]
@@ -175,7 +176,7 @@ public sealed class MetricSegmentWriterTests : IDisposable
     {
         await _writer.WriteAsync(_out.Path, Sweep, Run, Fence, SampleMetrics.Steps(1, 10), SampleMetrics.Layers(1, 10), CancellationToken.None);
 
-        var files = new[] { MetricDatasetLayout.MetricsFolder(_out.Path, Sweep, Run), MetricDatasetLayout.LayersFolder(_out.Path, Sweep, Run) }
+        var files = new[] { OutputLayout.MetricsFolder(_out.Path, Sweep, Run), OutputLayout.LayersFolder(_out.Path, Sweep, Run) }
             .SelectMany(Directory.GetFiles).Select(Path.GetFileName);
         Assert.Equal(["part-0000000001.parquet", "part-0000000001.parquet"], files);
     }

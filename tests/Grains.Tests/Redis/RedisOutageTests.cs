@@ -57,14 +57,14 @@ public sealed class RedisOutageTests : IAsyncLifetime
 
         Assert.Equal(400, outcome.StepsTrained);
         Assert.NotNull(await store.LoadAsync(run.SweepId, run.RunId));
-        var coverage = MetricsDuckDb.Rows(
-            $"SELECT count(*), count(DISTINCT step), min(step), max(step) FROM {MetricsDuckDb.MetricsGlob(_paused.Path)}").Single();
+        var coverage = DuckDb.Rows(
+            $"SELECT count(*), count(DISTINCT step), min(step), max(step) FROM {DuckDb.Metrics(_paused.Path)}").Single();
         Assert.Equal([400L, 400L, 1L, 400L], coverage.Select(Convert.ToInt64));
         Assert.Equal(Losses(_reference.Path), Losses(_paused.Path));
     }
 
     private static List<string> Losses(string outDir) =>
-        MetricsDuckDb.Rows($"SELECT step, train_loss, val_acc FROM {MetricsDuckDb.MetricsGlob(outDir)} ORDER BY step")
+        DuckDb.Rows($"SELECT step, train_loss, val_acc FROM {DuckDb.Metrics(outDir)} ORDER BY step")
             .Select(r => string.Join('|', r)).ToList();
 
     private sealed class SyncProgress(Action<RunProgress> report) : IProgress<RunProgress>

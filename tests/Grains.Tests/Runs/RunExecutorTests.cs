@@ -162,22 +162,22 @@ public sealed class RunExecutorTests : IDisposable
 
     private static void AssertExactlyOnce(string outDir, long steps)
     {
-        var row = MetricsDuckDb.Rows(
-            $"SELECT count(*), count(DISTINCT step), min(step), max(step) FROM {MetricsDuckDb.MetricsGlob(outDir)}").Single();
+        var row = DuckDb.Rows(
+            $"SELECT count(*), count(DISTINCT step), min(step), max(step) FROM {DuckDb.Metrics(outDir)}").Single();
         Assert.Equal([steps, steps, 1L, steps], row.Select(Convert.ToInt64));
     }
 
     private static List<long> Steps(string outDir) =>
-        MetricsDuckDb.Rows($"SELECT step FROM {MetricsDuckDb.MetricsGlob(outDir)}").Select(r => Convert.ToInt64(r[0])).ToList();
+        DuckDb.Rows($"SELECT step FROM {DuckDb.Metrics(outDir)}").Select(r => Convert.ToInt64(r[0])).ToList();
 
     // Every column but wall time, which legitimately differs between executions.
-    private static List<string> Metrics(string outDir) => MetricsDuckDb.Rows(
-            $"SELECT * EXCLUDE (wall_time_s, sweep, run) FROM {MetricsDuckDb.MetricsGlob(outDir)} ORDER BY step")
+    private static List<string> Metrics(string outDir) => DuckDb.Rows(
+            $"SELECT * EXCLUDE (wall_time_s, sweep, run) FROM {DuckDb.Metrics(outDir)} ORDER BY step")
         .Select(r => string.Join("|", r.Select(v => v is double d ? BitConverter.DoubleToInt64Bits(d).ToString() : v.ToString())))
         .ToList();
 
-    private static List<string> Layers(string outDir) => MetricsDuckDb.Rows(
-            $"SELECT * EXCLUDE (sweep, run) FROM {MetricsDuckDb.LayersGlob(outDir)} ORDER BY step, layer")
+    private static List<string> Layers(string outDir) => DuckDb.Rows(
+            $"SELECT * EXCLUDE (sweep, run) FROM {DuckDb.Layers(outDir)} ORDER BY step, layer")
         .Select(r => string.Join("|", r))
         .ToList();
 

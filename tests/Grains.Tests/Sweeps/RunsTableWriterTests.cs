@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Grokking.Grains.Contracts;
+using Grokking.Grains.Engine;
 using Grokking.Grains.Specs;
 using Grokking.Grains.Sweeps;
 using Grokking.Grains.Tests.Metrics;
@@ -21,6 +22,9 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
           ffn_bias: [false, true]
         """;
 
+    // What the sweep grain passes: this build's versions, a cpu silo, the spec's hash.
+    private static readonly RunLineage Lineage = RunLineage.Of(new EngineOptions { Accelerator = "cpu" }, SpecParser.Parse(Spec), Spec);
+
     private readonly TempOutputFolder _out = new();
     private readonly RunsTableWriter _writer = new();
 
@@ -31,7 +35,7 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
     {
         var sweep = SpecParser.Parse(Spec);
 
-        await _writer.WriteAsync(_out.Path, sweep, sweep.Expand(), new Dictionary<string, RunRecord>(), CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, sweep.Expand(), new Dictionary<string, RunRecord>(), Lineage, CancellationToken.None);
 
         (string, string)[] expected =
         [
@@ -45,7 +49,7 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
             ("final_val_acc", "DOUBLE"), ("max_val_acc", "DOUBLE"), ("stopped_early", "BOOLEAN"), ("wall_time_s", "DOUBLE"),
             ("silo", "VARCHAR"), ("error", "VARCHAR"), ("note", "VARCHAR"),
         ];
-        var columns = MetricsDuckDb.Describe(Source(sweep));
+        var columns = DuckDb.Describe(Source(sweep));
         Assert.Equal(expected, columns.Take(expected.Length));
         // Then every other resolved setting, typed, each once: no grid axis repeated.
         var settings = columns.Skip(expected.Length).ToList();
@@ -70,9 +74,9 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
               lr: [1e-3, 3e-3]
             """);
 
-        await _writer.WriteAsync(_out.Path, sweep, sweep.Expand(), new Dictionary<string, RunRecord>(), CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, sweep.Expand(), new Dictionary<string, RunRecord>(), Lineage, CancellationToken.None);
 
-        var rows = MetricsDuckDb.Rows($"SELECT preset, norm, position, attention_bias, ffn_bias, unembed_bias, init, depth, width, batch_size, embedding_lr FROM {Source(sweep)}");
+        var rows = DuckDb.Rows($"SELECT preset, norm, position, attention_bias, ffn_bias, unembed_bias, init, depth, width, batch_size, embedding_lr FROM {Source(sweep)}");
         Assert.Equal(2, rows.Count);
         Assert.All(rows, r => Assert.Equal(new object?[] { "power", "post", "sinusoidal", false, false, false, "torch", 1L, 128L, -1L, DBNull.Value }, r));
     }
@@ -83,9 +87,9 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
         var sweep = SpecParser.Parse(Spec);
         var runs = sweep.Expand();
 
-        await _writer.WriteAsync(_out.Path, sweep, runs, new Dictionary<string, RunRecord>(), CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, runs, new Dictionary<string, RunRecord>(), Lineage, CancellationToken.None);
 
-        var rows = MetricsDuckDb.Rows($"SELECT sweep_id, run_index, run_id, lr, depth, operation, ffn_bias FROM {Source(sweep)} ORDER BY run_index");
+        var rows = DuckDb.Rows($"SELECT sweep_id, run_index, run_id, lr, depth, operation, ffn_bias FROM {Source(sweep)} ORDER BY run_index");
         Assert.Equal(16, rows.Count);
         for (int i = 0; i < runs.Count; i++)
         {
@@ -107,7 +111,7 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
             [runs[1].RunId] = new() { RunId = runs[1].RunId, Index = 1, Status = RunStatus.Running, Attempts = 1, Step = 420, Silo = "silo-a" },
         };
 
-        await _writer.WriteAsync(_out.Path, sweep, runs, records, CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, runs, records, Lineage, CancellationToken.None);
 
         var pending = RowOf(sweep, 0);
         Assert.Equal("pending", pending["status"]);
@@ -144,7 +148,7 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
             },
         };
 
-        await _writer.WriteAsync(_out.Path, sweep, runs, records, CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, runs, records, Lineage, CancellationToken.None);
 
         var done = RowOf(sweep, 5);
         var expected = new Dictionary<string, object>
@@ -174,7 +178,7 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
             },
         };
 
-        await _writer.WriteAsync(_out.Path, sweep, runs, records, CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, runs, records, Lineage, CancellationToken.None);
 
         var row = RowOf(sweep, 0);
         Assert.Equal(120L, row["step_train_99"]);
@@ -192,9 +196,9 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
         var records = statuses.Select((s, i) => new RunRecord { RunId = runs[i].RunId, Status = s })
             .ToDictionary(r => r.RunId);
 
-        await _writer.WriteAsync(_out.Path, sweep, runs, records, CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, runs, records, Lineage, CancellationToken.None);
 
-        var written = MetricsDuckDb.Rows($"SELECT status FROM {Source(sweep)} WHERE run_index < {statuses.Length} ORDER BY run_index")
+        var written = DuckDb.Rows($"SELECT status FROM {Source(sweep)} WHERE run_index < {statuses.Length} ORDER BY run_index")
             .Select(r => (string)r[0]);
         Assert.Equal(new[] { "pending", "running", "done", "failed", "cancelled" }, written);
     }
@@ -204,12 +208,12 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
     {
         var sweep = SpecParser.Parse(Spec);
         var runs = sweep.Expand();
-        await _writer.WriteAsync(_out.Path, sweep, runs, new Dictionary<string, RunRecord>(), CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, runs, new Dictionary<string, RunRecord>(), Lineage, CancellationToken.None);
         var records = runs.ToDictionary(r => r.RunId, r => new RunRecord { RunId = r.RunId, Status = RunStatus.Running, Attempts = 1 });
 
-        await _writer.WriteAsync(_out.Path, sweep, runs, records, CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, runs, records, Lineage, CancellationToken.None);
 
-        Assert.Equal(16L, MetricsDuckDb.Scalar<long>($"SELECT count(*) FROM {Source(sweep)} WHERE status = 'running'"));
+        Assert.Equal(16L, DuckDb.Scalar<long>($"SELECT count(*) FROM {Source(sweep)} WHERE status = 'running'"));
         Assert.Equal([RunsTableWriter.PathOf(_out.Path, "table")], Directory.GetFiles(Path.Combine(_out.Path, "sweep=table")));
     }
 
@@ -218,14 +222,14 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
     {
         var sweep = SpecParser.Parse(Spec);
         var runs = sweep.Expand();
-        await _writer.WriteAsync(_out.Path, sweep, runs, new Dictionary<string, RunRecord>(), CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, runs, new Dictionary<string, RunRecord>(), Lineage, CancellationToken.None);
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
         var records = runs.ToDictionary(r => r.RunId, r => new RunRecord { RunId = r.RunId, Status = RunStatus.Done });
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _writer.WriteAsync(_out.Path, sweep, runs, records, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _writer.WriteAsync(_out.Path, sweep, runs, records, Lineage, cancelled.Token));
 
-        Assert.Equal(16L, MetricsDuckDb.Scalar<long>($"SELECT count(*) FROM {Source(sweep)} WHERE status = 'pending'"));
+        Assert.Equal(16L, DuckDb.Scalar<long>($"SELECT count(*) FROM {Source(sweep)} WHERE status = 'pending'"));
         Assert.Equal([RunsTableWriter.PathOf(_out.Path, "table")], Directory.GetFiles(Path.Combine(_out.Path, "sweep=table")));
     }
 
@@ -234,10 +238,10 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
     {
         var sweep = SpecParser.Parse(Spec);
 
-        await _writer.WriteAsync(_out.Path, sweep, sweep.Expand(), new Dictionary<string, RunRecord>(), CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, sweep.Expand(), new Dictionary<string, RunRecord>(), Lineage, CancellationToken.None);
 
         Assert.Equal(Path.Combine(_out.Path, "sweep=table", "runs.parquet"), RunsTableWriter.PathOf(_out.Path, "table"));
-        Assert.Equal(16L, MetricsDuckDb.Scalar<long>(
+        Assert.Equal(16L, DuckDb.Scalar<long>(
             $"SELECT count(*) FROM read_parquet('{_out.Path}/sweep=*/runs.parquet', hive_partitioning = true) WHERE sweep = 'table'"));
     }
 
@@ -248,7 +252,7 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
         var mixed = sweep with { Axes = [new GridAxis("optimizer.lr", "lr", [0.1, 2L], Line: 5)] };
 
         var error = await Assert.ThrowsAsync<ArgumentException>(
-            () => _writer.WriteAsync(_out.Path, mixed, [], new Dictionary<string, RunRecord>(), CancellationToken.None));
+            () => _writer.WriteAsync(_out.Path, mixed, [], new Dictionary<string, RunRecord>(), Lineage, CancellationToken.None));
 
         Assert.Contains("lr", error.Message);
         Assert.False(File.Exists(RunsTableWriter.PathOf(_out.Path, "table")));
@@ -261,7 +265,7 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
         var clashing = sweep with { Axes = [new GridAxis("custom.status", "status", ["a"], Line: 5)] };
 
         var error = await Assert.ThrowsAsync<ArgumentException>(
-            () => _writer.WriteAsync(_out.Path, clashing, [], new Dictionary<string, RunRecord>(), CancellationToken.None));
+            () => _writer.WriteAsync(_out.Path, clashing, [], new Dictionary<string, RunRecord>(), Lineage, CancellationToken.None));
 
         Assert.Contains("'status'", error.Message);
     }
@@ -271,10 +275,10 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
     {
         var sweep = SpecParser.Parse(Spec);
 
-        await _writer.WriteAsync(_out.Path, sweep, [], new Dictionary<string, RunRecord>(), CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, [], new Dictionary<string, RunRecord>(), Lineage, CancellationToken.None);
 
-        Assert.Equal(0L, MetricsDuckDb.Scalar<long>($"SELECT count(*) FROM {Source(sweep)}"));
-        Assert.Contains(("ffn_bias", "BOOLEAN"), MetricsDuckDb.Describe(Source(sweep)));
+        Assert.Equal(0L, DuckDb.Scalar<long>($"SELECT count(*) FROM {Source(sweep)}"));
+        Assert.Contains(("ffn_bias", "BOOLEAN"), DuckDb.Describe(Source(sweep)));
     }
 
     [Fact]
@@ -295,16 +299,16 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
         var records = runs.Where(r => r.Index % 2 == 0)
             .ToDictionary(r => r.RunId, r => new RunRecord { RunId = r.RunId, Status = RunStatus.Done, Attempts = 1, Outcome = outcome });
         // Once untimed, so the timed write measures the steady state a sweep grain sees, not JIT.
-        await _writer.WriteAsync(_out.Path, sweep, runs, records, CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, runs, records, Lineage, CancellationToken.None);
 
         var stopwatch = Stopwatch.StartNew();
-        await _writer.WriteAsync(_out.Path, sweep, runs, records, CancellationToken.None);
+        await _writer.WriteAsync(_out.Path, sweep, runs, records, Lineage, CancellationToken.None);
         stopwatch.Stop();
 
         output.WriteLine($"runs.parquet with {runs.Count} rows written in {stopwatch.Elapsed.TotalMilliseconds:F1} ms "
             + $"({new FileInfo(RunsTableWriter.PathOf(_out.Path, "big")).Length} bytes)");
-        Assert.Equal(10_000L, MetricsDuckDb.Scalar<long>($"SELECT count(*) FROM {Source(sweep)}"));
-        Assert.Equal(5_000L, MetricsDuckDb.Scalar<long>($"SELECT count(grokking_gap) FROM {Source(sweep)}"));
+        Assert.Equal(10_000L, DuckDb.Scalar<long>($"SELECT count(*) FROM {Source(sweep)}"));
+        Assert.Equal(5_000L, DuckDb.Scalar<long>($"SELECT count(grokking_gap) FROM {Source(sweep)}"));
     }
 
     private static readonly string[] OutcomeColumnsThatAreNullUntilDone =
@@ -320,8 +324,8 @@ public sealed class RunsTableWriterTests(ITestOutputHelper output) : IDisposable
 
     private Dictionary<string, object> RowOf(SweepSpec sweep, int runIndex)
     {
-        var columns = MetricsDuckDb.Describe(Source(sweep)).Select(c => c.Name).ToList();
-        var row = MetricsDuckDb.Rows($"SELECT * FROM {Source(sweep)} WHERE run_index = {runIndex}").Single();
+        var columns = DuckDb.Describe(Source(sweep)).Select(c => c.Name).ToList();
+        var row = DuckDb.Rows($"SELECT * FROM {Source(sweep)} WHERE run_index = {runIndex}").Single();
         return columns.Select((c, i) => (c, row[i])).ToDictionary(p => p.c, p => p.Item2);
     }
 }

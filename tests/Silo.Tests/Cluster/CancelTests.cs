@@ -1,5 +1,5 @@
 using Grokking.Grains.Contracts;
-using Grokking.Grains.Metrics;
+using Grokking.Grains.Storage;
 
 namespace Grokking.Silo.Tests.Cluster;
 
@@ -35,9 +35,9 @@ public sealed class CancelTests(GrokkingCluster cluster)
             Assert.Equal(RunStatus.Cancelled, record.Status);
             Assert.NotNull(record.Outcome);
             Assert.InRange(record.Outcome.StepsTrained, 1, spec.Steps - 1);
-            var metrics = MetricDatasetLayout.MetricsFolder(cluster.OutDir, spec.Name, id);
+            var metrics = OutputLayout.MetricsFolder(cluster.OutDir, spec.Name, id);
             Assert.True(Directory.Exists(metrics), $"run {id} was cancelled at step {record.Outcome.StepsTrained} but {metrics} is missing");
-            Assert.NotEmpty(Directory.GetFiles(metrics, "part-*" + MetricDatasetLayout.SegmentExtension));
+            Assert.NotEmpty(Directory.GetFiles(metrics, "part-*" + OutputLayout.SegmentExtension));
         }
 
         var resumed = await sweep.Resume();

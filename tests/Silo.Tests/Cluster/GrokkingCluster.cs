@@ -42,7 +42,7 @@ public sealed class GrokkingCluster : IAsyncLifetime
         {
             var (accelerator, slots) = Layout[InstanceOf(options.SiloName)];
             silo.AddGrokkingGrains(new EngineOptions { Slots = slots, Accelerator = accelerator, OutDir = OutDir });
-            silo.AddFileGrainStorage("grokking", Path.Combine(OutDir, ".state"));
+            silo.AddFileGrainStorage("grokking", OutputLayout.GrainStateFolder(OutDir));
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<ICheckpointStore>(Checkpoints);
         });

@@ -1,5 +1,3 @@
-using DuckDB.NET.Data;
-
 namespace Grokking.Silo.Tests.Cluster;
 
 [Collection(GrokkingClusterCollection.Name)]
@@ -18,13 +16,9 @@ public sealed class RunsTableTests(GrokkingCluster cluster)
         var path = await sweep.WriteRunsTable();
 
         Assert.True(File.Exists(path), $"WriteRunsTable returned {path}, which does not exist");
-        using var connection = new DuckDBConnection("Data Source=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT run_id, status FROM read_parquet('{path.Replace("'", "''")}') ORDER BY run_id";
-        var rows = new List<(string RunId, string Status)>();
-        using (var reader = command.ExecuteReader())
-            while (reader.Read()) rows.Add((reader.GetString(0), reader.GetString(1)));
+        var rows = DuckDb.Rows($"SELECT run_id, status FROM read_parquet({DuckDb.Literal(path)}) ORDER BY run_id")
+            .Select(r => (RunId: (string)r[0], Status: (string)r[1]))
+            .ToList();
 
         Assert.Equal(runIds, rows.Select(r => r.RunId).Order(StringComparer.Ordinal).ToList());
         Assert.All(rows, r => Assert.Equal("done", r.Status));

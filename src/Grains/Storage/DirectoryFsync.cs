@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Grokking.Grains.Metrics;
+namespace Grokking.Grains.Storage;
 
 /// <summary>Makes a directory's entries (renames, deletes) durable on POSIX systems.</summary>
 /// <remarks>
