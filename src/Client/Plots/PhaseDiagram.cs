@@ -84,7 +84,7 @@ public static class PhaseDiagram
 
     /// <summary>
     /// Renders a boundary search's diagram: every run its own rectangle on the axes' scale, coarse cells under finer
-    /// ones, with a thin outline so the refinement shows.
+    /// ones, and a dot where each point was run, so where the search spent its runs shows.
     /// </summary>
     public static void SaveRefined(RefinedPhaseGrid grid, string sweepName, string path)
     {
@@ -99,9 +99,12 @@ public static class PhaseDiagram
             var (fill, _) = Appearance(grid.Metric, 100, cell.Value, colormap, range);
             var rectangle = plot.Add.Rectangle(cell.X0, cell.X1, cell.Y0, cell.Y1);
             rectangle.FillColor = fill;
-            rectangle.LineColor = Colors.White.WithAlpha(0.6);
-            rectangle.LineWidth = 0.5f;
+            rectangle.LineColor = fill;
+            rectangle.LineWidth = 1;
         }
+        var dots = plot.Add.ScatterPoints(grid.Cells.Select(c => c.X).ToArray(), grid.Cells.Select(c => c.Y).ToArray());
+        dots.Color = Colors.Black.WithAlpha(0.55);
+        dots.MarkerSize = 3;
         ShowLegend(plot, Legend(grid.Metric, cells));
         plot.HideGrid();
         plot.Axes.Bottom.TickGenerator = ScaleTicks(grid.XLog);
@@ -113,7 +116,7 @@ public static class PhaseDiagram
         plot.Axes.SetLimits(grid.Cells.Min(c => c.X0), grid.Cells.Max(c => c.X1), grid.Cells.Min(c => c.Y0), grid.Cells.Max(c => c.Y1));
         var what = grid.Metric.IsCategorical ? "phase (Liu et al.)" : $"{grid.Metric.Name}: {grid.Metric.Description}";
         var counts = string.Join(", ", grid.Cells.GroupBy(c => c.Level).OrderBy(g => g.Key).Select(g => $"{g.Count()} at level {g.Key}"));
-        plot.Title($"sweep {sweepName}: {what}\nboundary search: one cell per point ({counts})", 15);
+        plot.Title($"sweep {sweepName}: {what}\nboundary search: one cell per point, a dot where it ran ({counts})", 15);
         plot.SavePng(path, Width, 800);
     }
 

@@ -12,8 +12,8 @@ public sealed class RefinedPhaseGrid
     /// <summary>runs.parquet's column of the level that added a run (0 for the coarse grid).</summary>
     public const string LevelColumn = "search_level";
 
-    /// <summary>One lattice point: its rectangle in plot coordinates, its level and its reduced cell.</summary>
-    public sealed record Cell(double X0, double X1, double Y0, double Y1, int Level, PhaseCell Value);
+    /// <summary>One lattice point: where it is and its rectangle, in plot coordinates, its level and its reduced cell.</summary>
+    public sealed record Cell(double X, double Y, double X0, double X1, double Y0, double Y1, int Level, PhaseCell Value);
 
     private RefinedPhaseGrid(GridAxis x, GridAxis y, bool xLog, bool yLog, PhaseMetric metric, IReadOnlyList<Cell> cells)
     {
@@ -54,6 +54,7 @@ public sealed class RefinedPhaseGrid
             {
                 var first = g.First();
                 return new Cell(
+                    Scale(GridAxis.AsNumber(g.Key.X)!.Value, xLog), Scale(GridAxis.AsNumber(g.Key.Y)!.Value, yLog),
                     Scale(first.Numbers[Lo(x.Name)]!.Value, xLog), Scale(first.Numbers[Hi(x.Name)]!.Value, xLog),
                     Scale(first.Numbers[Lo(y.Name)]!.Value, yLog), Scale(first.Numbers[Hi(y.Name)]!.Value, yLog),
                     (int)first.Numbers[LevelColumn]!.Value, PhaseGrid.Reduce(g.ToList(), metric));

@@ -50,6 +50,8 @@ public static class RunsTable
         { "libtorch_version", r => r.Lineage.LibTorchVersion, Presence.Required },
         { "device", r => r.Lineage.Device, Presence.Required },
         { "spec_sha256", r => r.Lineage.SpecSha256, Presence.Required },
+        { "stop_reason", r => r.Outcome?.StopReason, Presence.Optional },
+        { "search_level", r => r.Run.Place?.Level },
     };
 
     private static string StatusName(RunStatus status) => status switch

@@ -32,7 +32,7 @@ public sealed class RunsTableWriter
         ArgumentNullException.ThrowIfNull(lineage);
         var path = OutputLayout.RunsTable(outDir, sweep.Name);
         var grid = GridColumns(sweep.Axes);
-        var table = new ParquetTable<RunRow>([.. RunsTable.Bookkeeping, .. grid, .. RunsTable.Outcome, .. SettingColumns(sweep.Axes)]);
+        var table = new ParquetTable<RunRow>([.. RunsTable.Bookkeeping, .. grid, .. RunsTable.Outcome, .. CellColumns(sweep), .. SettingColumns(sweep.Axes)]);
         var rows = Rows(sweep.Name, runs, records, lineage);
         await AtomicFile.WriteAsync(path, (stream, token) => table.WriteAsync(stream, rows, token), ct);
     }
@@ -50,6 +50,26 @@ public sealed class RunsTableWriter
         }
         return rows;
     }
+
+    /// <summary>
+    /// A boundary search's runs: per refined axis, the extent of the cell each run stands for (<c>cell_AXIS_lo</c>,
+    /// <c>cell_AXIS_hi</c>), which a phase diagram paints for it; none for a grid sweep.
+    /// </summary>
+    private static ParquetColumn<RunRow>[] CellColumns(SweepSpec sweep)
+    {
+        if (sweep.Search.Strategy == "grid") return [];
+        var refined = sweep.Axes.Where(a => a.Range is not null).ToList();
+        return refined.SelectMany((axis, d) => new[]
+        {
+            ParquetColumn<RunRow>.Value($"cell_{axis.ShortName}_lo", r => Cell(r.Run, d, axis.ShortName).Lo),
+            ParquetColumn<RunRow>.Value($"cell_{axis.ShortName}_hi", r => Cell(r.Run, d, axis.ShortName).Hi),
+        }).ToArray();
+    }
+
+    private static CellExtent Cell(RunSpec run, int refinedAxis, string shortName) =>
+        run.Place is { } place && refinedAxis < place.Cells.Count && place.Cells[refinedAxis].Axis == shortName
+            ? place.Cells[refinedAxis]
+            : throw new ArgumentException($"Run {run.RunId} (index {run.Index}) has no cell along {shortName}; it was not proposed by the sweep's search.", nameof(run));
 
     /// <summary>The settings that are not grid axes, each read from every run's config.</summary>
     private static ParquetColumn<RunRow>[] SettingColumns(IReadOnlyList<GridAxis> axes)

@@ -46,6 +46,7 @@ public sealed class RefinedPhaseGridTests : IDisposable
         Assert.Equal(5, grid.Cells.Count);
         Assert.Equal([0, 0, 0, 0, 1], grid.Cells.Select(c => c.Level));
         var fine = grid.Cells[^1];
+        Assert.Equal((-2.0, 1.0), (fine.X, fine.Y));
         Assert.Equal(Math.Log10(3.1622776601683794e-3), fine.X0, 12);
         Assert.Equal(Math.Log10(3.1622776601683794e-2), fine.X1, 12);
         Assert.Equal((0.5, 1.5), (fine.Y0, fine.Y1));
