@@ -1,9 +1,8 @@
-using System.Security.Cryptography;
-using System.Text;
 using Grokking.Grains.Contracts;
 using Grokking.Grains.Engine;
 using Grokking.Grains.Placement;
 using Grokking.Grains.Runs;
+using Grokking.Grains.Scheduling;
 using Grokking.Grains.Search;
 using Grokking.Grains.Specs;
 using Grokking.Grains.Sweeps.Stopping;
@@ -42,10 +41,7 @@ public sealed class SweepGrain(
     private SearchStep _searchStep = new([], true, "");
     private readonly SweepRuns _runs = new();
     private readonly HashSet<string> _reopen = new(StringComparer.Ordinal);
-
-    // Silos that refused a run because they are shutting down, until when to leave them out of dispatching.
-    private readonly Dictionary<string, DateTime> _draining = new(StringComparer.Ordinal);
-    private static readonly TimeSpan DrainingHold = TimeSpan.FromSeconds(30);
+    private SweepScheduler? _scheduler;
     private IGrainTimer? _timer;
     private bool _dirty;
     private bool _dispatching;
@@ -53,7 +49,7 @@ public sealed class SweepGrain(
 
     private string SweepId => this.GetPrimaryKeyString();
 
-    private ISlotLedgerGrain Ledger => GrainFactory.GetGrain<ISlotLedgerGrain>(0);
+    private SweepScheduler Scheduler => _scheduler ??= new SweepScheduler(membership, siloMetadata, GrainFactory);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -76,7 +72,7 @@ public sealed class SweepGrain(
         if (spec.Name != SweepId)
             return new SubmitResult { Accepted = false, Error = $"the spec names sweep '{spec.Name}', not '{SweepId}'" };
         var initial = SearchStrategies.Create(spec).Initial();
-        var fingerprint = Fingerprint(spec, initial);
+        var fingerprint = SweepFingerprint.Of(spec, initial);
         if (state.RecordExists)
         {
             if (state.State.Fingerprint != fingerprint)
@@ -245,14 +241,14 @@ public sealed class SweepGrain(
         if (finished && !_dirty)
         {
             logger.LogInformation("Sweep {Sweep} finished", SweepId);
-            await Ledger.Acquire(SweepId, new Dictionary<string, string>(), [], []);
+            await Scheduler.ReleaseAllAsync(SweepId);
             await StopSweepingAsync();
         }
     }
 
     private void RequeueRunsOfDeadSilos()
     {
-        var alive = ActiveSilos().Select(s => s.ToParsableString()).ToHashSet(StringComparer.Ordinal);
+        var alive = Scheduler.AliveSilos();
         foreach (var (runId, silo) in _runs.Running.ToList())
         {
             if (alive.Contains(silo)) continue;
@@ -296,8 +292,7 @@ public sealed class SweepGrain(
         {
             var wanted = Stopped ? [] : _runs.Pending.Select(r => r.RunId).ToList();
             if (_spec.Budget.Runs is { } budget) wanted = wanted.Take(Math.Max(0, budget - _runs.Started)).ToList();
-            var offers = Offers();
-            var grants = await Ledger.Acquire(SweepId, _runs.Running.Where(r => r.Value.Length > 0).ToDictionary(), wanted, offers);
+            var grants = await Scheduler.GrantAsync(SweepId, _runs.Running, wanted, _spec.Accelerator);
             var starts = new List<Task>();
             foreach (var grant in grants)
             {
@@ -329,7 +324,7 @@ public sealed class SweepGrain(
             if (record.Status == RunStatus.Pending)
             {
                 logger.LogInformation("Run {Run} refused by {Silo}: {Note}; dispatching elsewhere", run.RunId, silo, record.Note);
-                _draining[silo] = DateTime.UtcNow + DrainingHold;
+                Scheduler.MarkDraining(silo);
             }
             if (!_runs.TryGetRecord(run.RunId, out var known) || known.Attempts <= record.Attempts) Set(record);
         }
@@ -364,33 +359,16 @@ public sealed class SweepGrain(
 
     // --- status -------------------------------------------------------------------------------------------------------
 
-    private SweepStatus Status()
-    {
-        if (!state.RecordExists) return new SweepStatus { SweepId = SweepId, Exists = false };
-        var records = _runs.All.Select(r => Effective(_runs.Record(r))).ToList();
-        int Count(RunStatus s) => records.Count(r => r.Status == s);
-        return new SweepStatus
-        {
-            SweepId = SweepId,
-            Exists = true,
-            Total = records.Count,
-            Pending = Count(RunStatus.Pending),
-            Running = Count(RunStatus.Running),
-            Done = Count(RunStatus.Done),
-            Failed = Count(RunStatus.Failed),
-            Cancelled = Count(RunStatus.Cancelled),
-            CancelRequested = state.State.CancelRequested,
-            Capacity = Offers().Sum(o => o.Slots),
-            StepsDone = records.Sum(r => r.Status == RunStatus.Done ? r.TotalSteps : Math.Min(r.Step, r.TotalSteps)),
-            StepsTotal = _runs.All.Sum(r => (long)r.Config.Training.Steps),
-            Active = records.Where(r => r.Status == RunStatus.Running).ToList(),
-            Failures = records.Where(r => r.Status == RunStatus.Failed).ToList(),
-            Attempts = records.Sum(r => r.Attempts),
-            Search = _searchStep.Progress,
-            SearchComplete = _searchStep.Complete || Stopped,
-            StoppedBy = state.State.StoppedBy,
-        };
-    }
+    private SweepStatus Status() =>
+        state.RecordExists
+            ? _runs.Status(SweepId, Effective, Scheduler.Offers(_spec?.Accelerator ?? "any").Sum(o => o.Slots)) with
+            {
+                CancelRequested = state.State.CancelRequested,
+                Search = _searchStep.Progress,
+                SearchComplete = _searchStep.Complete || Stopped,
+                StoppedBy = state.State.StoppedBy,
+            }
+            : new SweepStatus { SweepId = SweepId, Exists = false };
 
     // After a cancel or a stop rule, runs that were never started count as cancelled too.
     private RunRecord Effective(RunRecord record) =>
@@ -401,36 +379,5 @@ public sealed class SweepGrain(
     private bool IsFinished() =>
         _runs.Count > 0 && (_searchStep.Complete || Stopped) && _runs.All.All(r => Effective(_runs.Record(r)).IsFinal);
 
-    private IEnumerable<SiloAddress> ActiveSilos() =>
-        membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
-
-    private List<SlotOffer> Offers() =>
-        ActiveSilos()
-            .Where(s => !IsDraining(s.ToParsableString()))
-            .Select(s => SiloOffer.From(s, siloMetadata.GetSiloMetadata(s).Metadata))
-            .OfType<SiloOffer>()
-            .Where(o => _spec is not null && o.Fits(_spec.Accelerator))
-            .Select(o => new SlotOffer(o.Silo.ToParsableString(), o.Slots))
-            .ToList();
-
-    private bool IsDraining(string silo)
-    {
-        if (!_draining.TryGetValue(silo, out var until)) return false;
-        if (until > DateTime.UtcNow) return true;
-        _draining.Remove(silo);
-        return false;
-    }
-
     private IRunGrain RunGrain(string runId) => GrainFactory.GetGrain<IRunGrain>($"{SweepId}/{runId}");
-
-    // What makes a sweep the same sweep: where it runs, its failure limit, how it searches, its budget and the runs it
-    // starts from (later runs follow from these and the results).
-    private static string Fingerprint(SweepSpec spec, IReadOnlyList<RunSpec> initial)
-    {
-        var text = new StringBuilder().Append(spec.Accelerator).Append('\n').Append(spec.MaxFailures).Append('\n');
-        if (spec.Search.Strategy != "grid") text.Append(spec.Search.Describe()).Append('\n');
-        if (spec.Budget != SweepBudget.None) text.Append(spec.Budget.Describe()).Append('\n');
-        foreach (var run in initial) text.Append(run.RunId).Append('\n');
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
-    }
 }

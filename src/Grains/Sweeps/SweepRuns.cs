@@ -78,5 +78,30 @@ public sealed class SweepRuns
         return true;
     }
 
+    /// <summary>The sweep's status as its runs make it, each record seen through <paramref name="effective"/> (a
+    /// cancelled sweep's unstarted runs count as cancelled).</summary>
+    public SweepStatus Status(string sweepId, Func<RunRecord, RunRecord> effective, int capacity)
+    {
+        var records = _runs.Select(r => effective(Record(r))).ToList();
+        int Count(RunStatus s) => records.Count(r => r.Status == s);
+        return new SweepStatus
+        {
+            SweepId = sweepId,
+            Exists = true,
+            Total = records.Count,
+            Pending = Count(RunStatus.Pending),
+            Running = Count(RunStatus.Running),
+            Done = Count(RunStatus.Done),
+            Failed = Count(RunStatus.Failed),
+            Cancelled = Count(RunStatus.Cancelled),
+            Capacity = capacity,
+            StepsDone = records.Sum(r => r.Status == RunStatus.Done ? r.TotalSteps : Math.Min(r.Step, r.TotalSteps)),
+            StepsTotal = _runs.Sum(r => (long)r.Config.Training.Steps),
+            Active = records.Where(r => r.Status == RunStatus.Running).ToList(),
+            Failures = records.Where(r => r.Status == RunStatus.Failed).ToList(),
+            Attempts = records.Sum(r => r.Attempts),
+        };
+    }
+
     private static bool IsStarted(RunRecord record) => record.Status != RunStatus.Pending || record.Attempts > 0;
 }
