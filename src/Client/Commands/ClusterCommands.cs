@@ -50,7 +50,7 @@ public static class ClusterCommands
                     return ExitCodes.BadInput;
                 }
                 Console.WriteLine(result.Created
-                    ? $"submitted sweep {parsed.Name}: {result.Runs} runs"
+                    ? $"submitted sweep {parsed.Name}: {result.Runs} runs{RunCommand.SearchNote(parsed)}"
                     : $"sweep {parsed.Name} already exists with this spec ({result.Runs} runs); nothing changed");
                 return ExitCodes.Success;
             });

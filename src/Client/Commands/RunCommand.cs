@@ -72,7 +72,7 @@ public static class RunCommand
                 return ExitCodes.BadInput;
             }
             AnsiConsole.MarkupLineInterpolated(
-                $"{(submitted.Created ? "started" : "resuming")} sweep [bold]{spec.Name}[/]: {submitted.Runs} runs, {slots} at a time, output {Path.GetFullPath(outDir)}");
+                $"{(submitted.Created ? "started" : "resuming")} sweep [bold]{spec.Name}[/]: {submitted.Runs} runs{Markup.Escape(SearchNote(spec))}, {slots} at a time, output {Path.GetFullPath(outDir)}");
             var status = await SweepProgressView.ForConsole(AnsiConsole.Console).FollowAsync(sweep.GetStatus, cancellation);
             if (!status.IsFinished)
             {
@@ -110,4 +110,8 @@ public static class RunCommand
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>" to start (a refine search adds runs as results arrive)" for a boundary search; empty for a grid.</summary>
+    internal static string SearchNote(Grokking.Grains.Specs.SweepSpec spec) =>
+        spec.Search.Strategy == "grid" ? "" : $" to start ({spec.Search.Strategy} search: more runs follow as results arrive, {spec.Search.Levels} levels)";
 }
