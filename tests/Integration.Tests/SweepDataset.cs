@@ -9,7 +9,32 @@ public sealed class SweepDataset(string outDir, string sweep)
 
     public string Runs => DuckDb.Runs(outDir, sweep);
 
-    public List<object[]> Query(string sql) => DuckDb.Rows(sql);
+    public List<object[]> Query(string sql)
+    {
+        try
+        {
+            return DuckDb.Rows(sql);
+        }
+        catch (DuckDB.NET.Data.DuckDBException e)
+        {
+            // Name the files DuckDB cannot read, with their sizes, and keep copies to look at.
+            var bad = new List<string>();
+            foreach (var file in Directory.EnumerateFiles(outDir, "*.parquet", SearchOption.AllDirectories))
+            {
+                try
+                {
+                    DuckDb.Rows($"SELECT count(*) FROM read_parquet({DuckDb.Literal(file)})");
+                }
+                catch (DuckDB.NET.Data.DuckDBException)
+                {
+                    var keep = Path.Combine(Path.GetTempPath(), "grokking-unreadable-" + Guid.NewGuid().ToString("N")[..8] + ".parquet");
+                    File.Copy(file, keep);
+                    bad.Add($"{file} ({new FileInfo(file).Length} bytes, copy at {keep})");
+                }
+            }
+            throw new InvalidOperationException($"DuckDB failed: {e.Message}; unreadable files: {(bad.Count == 0 ? "none" : string.Join("; ", bad))}", e);
+        }
+    }
 
     /// <summary>Per run: rows, distinct steps, first and last step.</summary>
     public Dictionary<string, (long Rows, long Distinct, long First, long Last)> StepCoverage() =>

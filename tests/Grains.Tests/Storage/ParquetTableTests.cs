@@ -49,3 +49,38 @@ public sealed class ParquetTableTests
         Assert.Contains("row 1", error.Message);
     }
 }
+
+public sealed class ParquetTableDuckDbTests : IDisposable
+{
+    private sealed record Row(long Id, double? Score, string? Label);
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("grokking-table-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task DuckDb_reads_back_what_a_table_writes_with_nulls_and_any_row_count(int count)
+    {
+        var table = new ParquetTable<Row>
+        {
+            { "id", r => r.Id },
+            { "score", r => r.Score },
+            { "label", r => r.Label, Presence.Optional },
+        };
+        var path = Path.Combine(_folder, $"t{count}.parquet");
+        var rows = Enumerable.Range(0, count).Select(i => new Row(i, i % 2 == 0 ? null : i * 0.5, i % 3 == 0 ? null : "x" + i)).ToList();
+        await using (var stream = File.Create(path)) await table.WriteAsync(stream, rows, CancellationToken.None);
+
+        var read = Grokking.TestSupport.DuckDb.Rows($"SELECT id, score, label FROM read_parquet('{path}') ORDER BY id");
+        Assert.Equal(count, read.Count);
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal((long)i, Convert.ToInt64(read[i][0]));
+            Assert.Equal(rows[i].Score, read[i][1] is DBNull ? null : (double?)read[i][1]);
+            Assert.Equal(rows[i].Label, read[i][2] as string);
+        }
+    }
+}
