@@ -28,11 +28,16 @@ public abstract class ParquetColumn<TRow>
     /// <summary>Reads this column's value from every row and writes them as one column chunk.</summary>
     internal abstract Task WriteAsync(ParquetRowGroupWriter rowGroup, IReadOnlyList<TRow> rows, CancellationToken ct);
 
+    /// <summary>The same column with a field of its own (see <see cref="ParquetTable{TRow}"/>).</summary>
+    internal abstract ParquetColumn<TRow> Copy();
+
     private sealed class Required<T>(string name, Func<TRow, T> get) : ParquetColumn<TRow> where T : struct
     {
         private readonly DataField<T> _field = new(name);
 
         public override DataField Field => _field;
+
+        internal override ParquetColumn<TRow> Copy() => new Required<T>(name, get);
 
         internal override Task WriteAsync(ParquetRowGroupWriter rowGroup, IReadOnlyList<TRow> rows, CancellationToken ct)
         {
@@ -48,6 +53,8 @@ public abstract class ParquetColumn<TRow>
 
         public override DataField Field => _field;
 
+        internal override ParquetColumn<TRow> Copy() => new Optional<T>(name, get);
+
         internal override Task WriteAsync(ParquetRowGroupWriter rowGroup, IReadOnlyList<TRow> rows, CancellationToken ct)
         {
             var values = new T?[rows.Count];
@@ -61,6 +68,8 @@ public abstract class ParquetColumn<TRow>
         private readonly DataField<string> _field = new(name, nullable: presence == Presence.Optional);
 
         public override DataField Field => _field;
+
+        internal override ParquetColumn<TRow> Copy() => new TextColumn(name, get, presence);
 
         internal override Task WriteAsync(ParquetRowGroupWriter rowGroup, IReadOnlyList<TRow> rows, CancellationToken ct)
         {

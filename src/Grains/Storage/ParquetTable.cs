@@ -19,6 +19,7 @@ namespace Grokking.Grains.Storage;
 public sealed class ParquetTable<TRow> : IEnumerable<ParquetColumn<TRow>>
 {
     private readonly List<ParquetColumn<TRow>> _columns = [];
+    private ParquetSchema? _schema;
 
     /// <summary>An empty table, to fill with a collection initializer.</summary>
     public ParquetTable()
@@ -26,22 +27,38 @@ public sealed class ParquetTable<TRow> : IEnumerable<ParquetColumn<TRow>>
     }
 
     /// <summary>A table of <paramref name="columns"/>, in order (e.g. fixed columns around columns known only at run time).</summary>
+    /// <remarks>
+    /// Each column is copied with a field of its own: Parquet.Net sets a field's path and levels when a schema is built
+    /// over it, so a field shared by two tables built on two threads (two sweeps writing their runs tables) could be
+    /// seen half set by a writer, and a file written with wrong levels is unreadable.
+    /// </remarks>
     public ParquetTable(IEnumerable<ParquetColumn<TRow>> columns)
     {
         ArgumentNullException.ThrowIfNull(columns);
-        foreach (var column in columns) Add(column);
+        foreach (var column in columns) Add(column.Copy());
     }
 
     /// <summary>The columns in file order.</summary>
     public IReadOnlyList<ParquetColumn<TRow>> Columns => _columns;
 
-    /// <summary>The file schema: every column's field, in order.</summary>
-    public ParquetSchema Schema => new(_columns.Select(c => (Field)c.Field).ToArray());
+    /// <summary>The file schema: every column's field, in order; built once, on first use, after which the table
+    /// takes no more columns. Concurrent writers share it and only read it.</summary>
+    public ParquetSchema Schema
+    {
+        get
+        {
+            if (Volatile.Read(ref _schema) is { } built) return built;
+            lock (_columns)
+                return _schema ??= new ParquetSchema(_columns.Select(c => (Field)c.Field).ToArray());
+        }
+    }
 
     /// <exception cref="ArgumentException">The table already has a column of that name.</exception>
     public void Add(ParquetColumn<TRow> column)
     {
         ArgumentNullException.ThrowIfNull(column);
+        if (_schema is not null)
+            throw new InvalidOperationException($"The table's schema is already in use; column '{column.Name}' must be defined before the first write.");
         if (_columns.Any(c => c.Name == column.Name))
             throw new ArgumentException($"The table already has a column named '{column.Name}'; Parquet column names must be unique.", nameof(column));
         _columns.Add(column);
