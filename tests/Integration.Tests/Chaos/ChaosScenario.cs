@@ -126,13 +126,16 @@ public sealed class ChaosScenario(ChaosOptions options, Action<string> log)
     }
 
     /// <summary>A run that was running on a silo when it was killed, and the checkpoint it had certainly saved by then.</summary>
-    private sealed record LostRun(string RunId, int Silo, int Attempts, long CheckpointAtLeast);
+    private sealed record LostRun(string RunId, int Silo, int Attempts, long CheckpointAtLeast, long ReportedStep);
+
+    /// <summary>Checkpoints from its end within which a run may finish between the look and the kill (about 2 s here).</summary>
+    private const int EndMargin = 4;
 
     /// <summary>
     /// The runs running now, each with the latest checkpoint it has certainly saved: a segment whose first step is F
     /// is only written after the checkpoint at step F - 1 was saved (DESIGN invariant 1), so the highest F on disk
-    /// bounds the checkpoint from below. Runs within two checkpoints of their end are left out (they may finish
-    /// before the kill lands).
+    /// bounds the checkpoint from below. Runs within <see cref="EndMargin"/> checkpoints of their end are left out (they
+    /// may finish before the kill lands).
     /// </summary>
     private async Task<List<LostRun>> TryRunningAsync(LoopbackCluster cluster, ISweepGrain sweep)
     {
@@ -145,10 +148,15 @@ public sealed class ChaosScenario(ChaosOptions options, Action<string> log)
         {
             return [];
         }
+        // The sweep's step is a progress report and may lag the run by a few hundred steps; the segments on disk do
+        // not, so a run counts as near its end when either says so (a run at step 2,900 of 3,000 on disk but 2,700 in
+        // its last report finished before a kill that landed a second later, and was rightly not resumed).
+        long nearEnd = options.Steps - EndMargin * options.CheckpointEvery;
         return runs
-            .Where(r => r.Status == RunStatus.Running && r.Silo is not null && r.Step < options.Steps - 2 * options.CheckpointEvery)
+            .Where(r => r.Status == RunStatus.Running && r.Silo is not null)
             .Select(r => new LostRun(r.RunId, LoopbackCluster.PortOf(r.Silo!), r.Attempts,
-                Math.Max(0, SweepDataset.LatestSegmentStart(cluster.OutDir, Sweep, r.RunId) - 1)))
+                Math.Max(0, SweepDataset.LatestSegmentStart(cluster.OutDir, Sweep, r.RunId) - 1), r.Step))
+            .Where(l => Math.Max(l.ReportedStep, l.CheckpointAtLeast) < nearEnd)
             .ToList();
     }
 
