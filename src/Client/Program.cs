@@ -13,6 +13,7 @@ var root = new RootCommand("grokking: phase-diagram sweeps of grokking experimen
     ClusterCommands.Cancel(),
     SqlCommand.Create(),
     PlotCommand.Create(),
+    UiCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

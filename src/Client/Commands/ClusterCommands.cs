@@ -146,7 +146,7 @@ public static class ClusterCommands
         });
     }
 
-    private static async Task<int> WithClusterAsync(string redis, string clusterId, CancellationToken cancellation,
+    internal static async Task<int> WithClusterAsync(string redis, string clusterId, CancellationToken cancellation,
         Func<IClusterClient, Task<int>> action)
     {
         try

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using Grokking.Client.Plots;
+using Grokking.Client.Ui;
 using Grokking.Client.Views;
 using Grokking.Grains.Contracts;
 using Grokking.Grains.Storage;
@@ -29,18 +30,27 @@ public static class RunCommand
         var threads = CommandOptions.WholeNumber("--torch-threads", "torch threads for the process (default: cores / slots).", 0, 0,
             "torch threads; 0 for cores / slots", max: CommandOptions.MaxThreads);
         var memory = CommandOptions.MemoryBudget();
+        var ui = new Option<bool>("--ui") { Description = "Also serve the live web view of the sweep (see grokking ui); it stays up after the sweep until Ctrl+C." };
+        var (uiPort, bind, token) = UiCommand.Options("--ui-port");
         var command = new Command("run", "Run a whole sweep on this machine (embedded silo; no Redis needed). Run it again to resume.")
         {
-            spec, output, slots, threads, memory,
+            spec, output, slots, threads, memory, ui, uiPort, bind, token,
         };
         command.SetAction((result, cancellation) => ExecuteAsync(result.GetValue(spec)!, result.GetValue(output)!,
-            result.GetValue(slots), result.GetValue(threads), CommandOptions.LocalLimits(result.GetValue(memory), result.GetValue(slots)), cancellation));
+            result.GetValue(slots), result.GetValue(threads), CommandOptions.LocalLimits(result.GetValue(memory), result.GetValue(slots)),
+            result.GetValue(ui) ? new UiServerOptions(result.GetValue(bind)!, result.GetValue(uiPort), result.GetValue(token)) : null,
+            result.GetResult(uiPort) is { Implicit: false }, cancellation));
         return command;
     }
 
     private static async Task<int> ExecuteAsync(string specPath, string outDir, int slots, int threads, Grains.Specs.SpecLimits? limits,
-        CancellationToken cancellation)
+        UiServerOptions? ui, bool uiPortGiven, CancellationToken cancellation)
     {
+        if (ui is not null && UiCommand.BindProblem(ui.Bind) is { } bindProblem)
+        {
+            Console.Error.WriteLine($"error: {bindProblem}");
+            return ExitCodes.BadInput;
+        }
         if (limits is null || SpecInput.Read(specPath, limits) is not var (spec, submission)) return ExitCodes.BadInput;
         if (CommandOptions.RefuseOutputFolder(outDir, "--out") is { } refused) return refused;
         var builder = Host.CreateApplicationBuilder();
@@ -62,7 +72,9 @@ public static class RunCommand
         });
         using var host = builder.Build();
         await host.StartAsync(CancellationToken.None);
-        var sweep = host.Services.GetRequiredService<IGrainFactory>().GetGrain<ISweepGrain>(spec.Name);
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var sweep = grains.GetGrain<ISweepGrain>(spec.Name);
+        UiServer? view = null;
         try
         {
             var submitted = await sweep.Submit(submission);
@@ -73,6 +85,13 @@ public static class RunCommand
             }
             AnsiConsole.MarkupLineInterpolated(
                 $"{(submitted.Created ? "started" : "resuming")} sweep [bold]{spec.Name}[/]: {submitted.Runs} runs{Markup.Escape(SearchNote(spec))}, {slots} at a time, output {Path.GetFullPath(outDir)}");
+            if (ui is not null)
+            {
+                view = await UiCommand.StartAsync(new GrainSweepSource(grains, [spec.Name], Path.GetFullPath(outDir)), ui, uiPortGiven);
+                if (view is null) return ExitCodes.Failure;
+                // Plain output: the address must stay one unbroken line to click or copy.
+                Console.WriteLine($"live view: {view.Url}");
+            }
             var status = await SweepProgressView.ForConsole(AnsiConsole.Console).FollowAsync(sweep.GetStatus, cancellation);
             if (!status.IsFinished)
             {
@@ -82,10 +101,16 @@ public static class RunCommand
             var runsTable = await sweep.WriteRunsTable();
             SweepSummary.Write(AnsiConsole.Console, status, await sweep.GetRuns(), runsTable);
             WritePlots(OutputLayout.SweepFolder(outDir, spec.Name));
+            if (view is not null)
+            {
+                Console.WriteLine($"live view stays up at {view.Url} until Ctrl+C");
+                await WaitForCancelAsync(cancellation);
+            }
             return status.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
         }
         finally
         {
+            if (view is not null) await view.DisposeAsync();
             await host.StopAsync(TimeSpan.FromSeconds(90));
         }
     }
@@ -101,6 +126,17 @@ public static class RunCommand
         catch (Exception e)
         {
             AnsiConsole.MarkupLineInterpolated($"[yellow]warning[/]: plots not written ({e.Message}); draw them later with: grokking plot {sweepFolder}");
+        }
+    }
+
+    private static async Task WaitForCancelAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

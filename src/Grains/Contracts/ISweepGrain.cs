@@ -13,6 +13,9 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>Every run's record, in grid order.</summary>
     Task<IReadOnlyList<RunRecord>> GetRuns();
 
+    /// <summary>The axes and where every run proposed so far sits on them (for a live view; it only grows).</summary>
+    Task<SweepMap> GetMap();
+
     /// <summary>Continues an interrupted or cancelled sweep: unfinished, cancelled and failed runs are dispatched again.</summary>
     Task<SweepStatus> Resume();
 

@@ -103,6 +103,9 @@ public sealed class SweepGrain(
     public Task<IReadOnlyList<RunRecord>> GetRuns() =>
         Task.FromResult<IReadOnlyList<RunRecord>>(_runs.All.Select(r => Effective(_runs.Record(r))).ToList());
 
+    public Task<SweepMap> GetMap() =>
+        Task.FromResult(_spec is null ? new SweepMap { SweepId = SweepId } : SweepMaps.Of(_spec, _runs.All));
+
     public async Task<SweepStatus> Resume()
     {
         if (!state.RecordExists) return Status();
