@@ -33,13 +33,11 @@ public static class SiloHostingExtensions
             MemorySource = (options.MemoryBudget is null ? "80% of this machine's memory" : $"--memory-budget / {MemoryBudget.Variable}")
                 + (options.Slots > 1 ? $" over {options.Slots} slots" : ""),
         };
-        // Registered before Orleans so it answers (503, not ready) while the silo is still joining, and, stopping
-        // after it, keeps answering (503, draining) while the silo checkpoints its runs and leaves.
+        // The health endpoint (ASP.NET Core health checks on a Kestrel application of its own), registered before
+        // Orleans so it answers (503, not ready) while the silo is still joining, and, stopping after it, keeps
+        // answering (503, draining) while the silo checkpoints its runs and leaves.
         if (!options.IsEmbedded && options.HealthPort > 0)
-        {
-            builder.Services.AddSingleton(options);
-            builder.Services.AddHostedService<HealthEndpoint>();
-        }
+            builder.Services.AddHostedService(services => HealthEndpoint.ForSilo(services, options));
         if (!options.IsEmbedded) builder.Services.AddHostedService<ShutdownDeadline>();
         builder.UseOrleans(silo =>
         {
