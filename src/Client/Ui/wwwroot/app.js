@@ -244,7 +244,8 @@ function render() {
 
 function axisLayout(axis) {
   const layout = { title: { text: axis.name + (axis.log ? ' (log scale)' : '') }, type: axis.log ? 'log' : 'linear', zeroline: false };
-  if (!axis.numeric) Object.assign(layout, { tickvals: axis.values, ticktext: axis.labels });
+  // Ticks at the grid's own values while there are few of them (a refined or long axis keeps Plotly's ticks).
+  if (!axis.numeric || axis.values.length <= 12) Object.assign(layout, { tickvals: axis.values, ticktext: axis.labels });
   return layout;
 }
 

@@ -1,0 +1,121 @@
+using Xunit.Abstractions;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Grokking.Ui.Tests;
+
+/// <summary>
+/// The live view in a real browser: a real `grokking run --ui` trains (or no-ops) a sweep while headless chromium
+/// watches the page. What the tests read back is what the chart holds (window.grokking.rendered(): the status of
+/// every cell in Plotly's data), not only the page's model.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class LiveViewBrowserTests(Browser browser, ITestOutputHelper output)
+{
+    // Four small real trainings, one at a time, so cells change state one after another while the page watches.
+    private const string Grid = """
+        name: live2d
+        seed: 0
+        task: { kind: modular, operation: "x+y", modulus: 11, train_fraction: 0.5 }
+        model: { kind: mlp, depth: 1, width: 16 }
+        optimizer: { lr: 3e-3, weight_decay: 1.0 }
+        training: { steps: 2000, batch_size: full, eval_every: 50, rank_every: 500, checkpoint_every: 1000 }
+        grid:
+          lr: [1e-3, 1e-2]
+          weight_decay: [0.1, 1.0]
+        """;
+
+    [Fact]
+    public async Task Cells_fill_in_as_runs_finish_and_a_click_shows_the_runs_curves_while_axes_and_zoom_survive_updates()
+    {
+        await using var sweep = await LiveSweep.StartAsync("live2d", Grid);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(sweep.Url.ToString());
+        await page.EvaluateAsync("() => { window.__sameDocument = true; }");
+
+        // Watch the chart: every status each cell shows, sampled until all four are done.
+        var seen = new Dictionary<string, List<string>>();
+        bool zoomed = false;
+        double[]? zoom = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            var rendered = await page.EvaluateAsync<Dictionary<string, string>>("() => window.grokking.rendered()");
+            foreach (var (run, status) in rendered)
+            {
+                var list = seen.TryGetValue(run, out var l) ? l : seen[run] = [];
+                if (list.Count == 0 || list[^1] != status) list.Add(status);
+            }
+            if (!zoomed && rendered.Count == 4 && rendered.Values.Any(s => s == "done") && rendered.Values.Any(s => s != "done"))
+            {
+                // A user zooms by dragging a box over the plot while runs are still changing.
+                zoom = await DragZoomAsync(page);
+                zoomed = true;
+            }
+            if (rendered.Count == 4 && rendered.Values.All(s => s == "done")) break;
+            Assert.True(DateTime.UtcNow < deadline, "the sweep did not finish in the page within 3 minutes:\n" + sweep.Output);
+            await Task.Delay(100);
+        }
+        output.WriteLine("statuses each cell showed: " + string.Join("; ", seen.Select(p => $"{p.Key}: {string.Join(" > ", p.Value)}")));
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page reloaded");
+        Assert.Equal(4, seen.Count);
+        // Cells changed state in place: every cell that was seen unfinished was later seen done, and at least three were.
+        Assert.True(seen.Values.Count(s => s.Count > 1 && s[^1] == "done") >= 3,
+            "fewer than three cells were seen changing to done without a reload: " + string.Join("; ", seen.Select(p => $"{p.Key}: {string.Join(" > ", p.Value)}")));
+        Assert.True(zoomed, "no moment with some cells done and some not, to zoom in");
+
+        // The zoom the user chose survived the updates that arrived after it.
+        var range = await page.EvaluateAsync<double[]>("() => document.getElementById('diagram').layout.xaxis.range");
+        Assert.Equal(zoom![0], range[0], 6);
+        Assert.Equal(zoom[1], range[1], 6);
+
+        // Done cells are coloured by phase: the legend names phases, not statuses.
+        var legend = await page.EvaluateAsync<string[]>("() => document.getElementById('diagram').data.filter(d => d.showlegend).map(d => d.name)");
+        Assert.Contains(legend, name => name is "comprehension" or "grokking" or "memorization" or "confusion");
+
+        // A click on a cell opens its run: title, and accuracy and loss curves read from the Parquet dataset.
+        await page.EvaluateAsync("() => Plotly.relayout('diagram', { 'xaxis.autorange': true, 'yaxis.autorange': true })");
+        var runId = (await page.EvaluateAsync<Dictionary<string, string>>("() => window.grokking.rendered()")).Keys.Order().First();
+        var centre = await page.EvaluateAsync<JsonElement>($"() => window.grokking.cellCentre('{runId}')");
+        // As a user does: point at the cell (its run's label shows), then click.
+        await page.Mouse.MoveAsync(centre.GetProperty("x").GetSingle(), centre.GetProperty("y").GetSingle(), new MouseMoveOptions { Steps = 5 });
+        await page.WaitForFunctionAsync($"() => (document.getElementById('diagram')._hoverdata || []).some(p => p.customdata && p.customdata[0] === '{runId}')");
+        await page.Mouse.ClickAsync(centre.GetProperty("x").GetSingle(), centre.GetProperty("y").GetSingle());
+        await Assertions.Expect(page.Locator("#run-title")).ToHaveTextAsync("run " + runId);
+        await page.WaitForFunctionAsync("() => window.grokking.curves() && document.getElementById('curves-acc').data && document.getElementById('curves-acc').data.length === 2");
+        var steps = await page.EvaluateAsync<long[]>("() => window.grokking.curves().evals.map(e => e.step)");
+        // After the first step and every 50 steps, as specified, read back from Parquet.
+        Assert.Equal([1L, .. Enumerable.Range(1, 2000 / 50).Select(k => 50L * k)], steps);
+        var layers = await page.EvaluateAsync<int>("() => document.getElementById('layers-rank').data.length");
+        Assert.True(layers >= 1, "no per-layer feature rank drawn");
+
+        // Another pair of axes: weight decay across, lr up; the choice is the user's and stays.
+        await page.SelectOptionAsync("#x-axis", "1");
+        Assert.Equal("weight_decay", await page.EvaluateAsync<string>("() => document.getElementById('diagram')._fullLayout.xaxis.title.text.split(' ')[0]"));
+        await ScreenshotAsync(page, "live2d");
+    }
+
+    private static async Task<double[]> DragZoomAsync(IPage page)
+    {
+        var box = await page.EvaluateAsync<JsonElement>("""
+            () => { const gd = document.getElementById('diagram'), r = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+                    return { left: r.left + xa._offset, top: r.top + ya._offset, width: xa._length, height: ya._length }; }
+            """);
+        float left = box.GetProperty("left").GetSingle(), top = box.GetProperty("top").GetSingle();
+        float width = box.GetProperty("width").GetSingle(), height = box.GetProperty("height").GetSingle();
+        await page.Mouse.MoveAsync(left + 0.2f * width, top + 0.2f * height);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(left + 0.5f * width, top + 0.5f * height, new MouseMoveOptions { Steps = 8 });
+        await page.Mouse.MoveAsync(left + 0.8f * width, top + 0.8f * height, new MouseMoveOptions { Steps = 8 });
+        await page.Mouse.UpAsync();
+        return await page.EvaluateAsync<double[]>("() => document.getElementById('diagram').layout.xaxis.range");
+    }
+
+    /// <summary>Saves a screenshot under the test output (GROKKING_SCREENSHOTS names a folder to keep them in).</summary>
+    internal static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("GROKKING_SCREENSHOTS") is { Length: > 0 } f ? f : Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png") });
+    }
+}
