@@ -16,7 +16,7 @@ const RENDER_EVERY_MS = 200;
 const state = {
   sweep: null, summary: null, axes: [], metrics: [], hasCurves: false,
   runs: new Map(), order: [],
-  epoch: null, seq: 0, lastEventId: null, gaps: 0, applied: 0, resets: 0, latencies: [],
+  epoch: null, seq: 0, lastEventId: null, gaps: 0, applied: 0, resets: 0, disconnects: 0, latencies: [],
 };
 const ui = { x: 0, y: 1, colour: 'phase', slices: {}, selected: null };
 let source = null;
@@ -60,7 +60,10 @@ function connect(name) {
     schedule();
   });
   source.onopen = () => setConn('live', 'live');
-  source.onerror = () => setConn('down', source.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…');
+  source.onerror = () => {
+    if ($('conn').classList.contains('live')) state.disconnects++;
+    setConn('down', source.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…');
+  };
 }
 
 // Every event's sequence number is one more than the last one applied; a jump would be a missed update.
@@ -68,6 +71,7 @@ function noteId(id, isReset) {
   const dash = id.lastIndexOf('-');
   const epoch = id.slice(0, dash), seq = Number(id.slice(dash + 1));
   if (!isReset && (epoch !== state.epoch || seq !== state.seq + 1)) state.gaps++;
+  if (isReset) state.resetSeq = seq;
   state.epoch = epoch;
   state.seq = seq;
   state.lastEventId = id;
