@@ -1,0 +1,89 @@
+using Grokking.Client.Ui;
+
+namespace Grokking.Ui.Tests;
+
+/// <summary>The feed's contract: one event per change, and a resume point for every event it still holds.</summary>
+public sealed class SweepFeedTests
+{
+    private static List<UiRun> Runs(int count, string status = "queued") => Enumerable.Range(0, count)
+        .Select(i => new UiRun { Id = $"r{i:x16}", Index = i, Coordinates = [1e-3, i], Status = status, Steps = 10 }).ToList();
+
+    [Fact]
+    public void A_reading_appends_one_event_per_run_that_changed_and_one_when_the_counts_change()
+    {
+        var feed = new SweepFeed("s", hasCurves: false);
+        var runs = Runs(3);
+        Assert.Equal(3 + 1, feed.Apply(ScriptedSource.Frame("s", runs), 0));
+        Assert.Equal(0, feed.Apply(ScriptedSource.Frame("s", runs), 1)); // nothing changed, nothing sent
+
+        runs[1] = runs[1] with { Status = "running", Step = 4, ValAcc = 0.5 };
+        var (_, before, id) = feed.Snapshot();
+        Assert.Equal(2, feed.Apply(ScriptedSource.Frame("s", runs), 2)); // the run, and the counts (one more running)
+        var events = feed.After(id)!;
+        Assert.Equal(["run", "sweep"], events.Select(e => e.Kind));
+        Assert.Equal([before + 1, before + 2], events.Select(e => e.Seq));
+        Assert.Contains("\"id\":\"r0000000000000001\"", events[0].Json, StringComparison.Ordinal);
+        Assert.Contains("\"vacc\":0.5", events[0].Json, StringComparison.Ordinal);
+
+        runs[1] = runs[1] with { Step = 5 }; // progress alone is a change too: the page shows the live step (and steps done)
+        Assert.Equal(2, feed.Apply(ScriptedSource.Frame("s", runs), 3));
+    }
+
+    [Fact]
+    public void A_page_resumes_after_any_event_the_feed_holds_and_starts_over_otherwise()
+    {
+        var feed = new SweepFeed("s", hasCurves: false);
+        var runs = Runs(2);
+        feed.Apply(ScriptedSource.Frame("s", runs), 0);
+        var (_, _, id) = feed.Snapshot();
+        for (int step = 1; step <= 5; step++)
+        {
+            runs[0] = runs[0] with { Status = "running", Step = step };
+            feed.Apply(ScriptedSource.Frame("s", runs), step);
+        }
+        var missed = feed.After(id)!;
+        Assert.Equal(5 * 2, missed.Count); // per reading: the run's step, and the sweep's steps done
+        Assert.Equal(missed.Select(e => e.Id), feed.After(id)!.Select(e => e.Id)); // asking again gives the same
+        Assert.Equal(missed.Skip(3).Select(e => e.Id), feed.After(missed[2].Id)!.Select(e => e.Id));
+        Assert.Equal(Enumerable.Range(1, 10).Select(k => missed[0].Seq - 1 + k), missed.Select(e => e.Seq));
+        Assert.Empty(feed.After(missed[^1].Id)!);
+
+        Assert.Null(feed.After(null));                              // a first connection: snapshot
+        Assert.Null(feed.After("0123456789ab-3"));                  // another server's id
+        Assert.Null(feed.After(feed.Epoch + "-999999"));            // an id this feed never gave
+        Assert.Null(feed.After(feed.Epoch + "-x"));                 // not an id
+    }
+
+    [Fact]
+    public void A_page_further_behind_than_the_log_keeps_starts_from_a_snapshot()
+    {
+        var feed = new SweepFeed("s", hasCurves: false);
+        var runs = Runs(1);
+        feed.Apply(ScriptedSource.Frame("s", runs), 0);
+        var (_, _, old) = feed.Snapshot();
+        for (int step = 1; step <= SweepFeed.Capacity + 10; step++)
+        {
+            runs[0] = runs[0] with { Status = "running", Step = step };
+            feed.Apply(ScriptedSource.Frame("s", runs), step);
+        }
+        Assert.Null(feed.After(old));
+        var (snapshot, seq, id) = feed.Snapshot();
+        Assert.Equal(SweepFeed.Capacity + 10, snapshot.Runs[0].Step);
+        Assert.Equal(feed.Epoch + "-" + seq, id);
+        Assert.Empty(feed.After(id)!);
+    }
+
+    [Fact]
+    public void Other_axes_under_the_same_name_start_a_new_epoch()
+    {
+        var feed = new SweepFeed("s", hasCurves: false);
+        feed.Apply(ScriptedSource.Frame("s", Runs(2)), 0);
+        var (_, _, id) = feed.Snapshot();
+        var epoch = feed.Epoch;
+        var other = ScriptedSource.Frame("s", Runs(2)) with { Axes = [new UiAxis("depth", false, true, ["1", "2"], [1, 2])] };
+        feed.Apply(other, 1);
+        Assert.NotEqual(epoch, feed.Epoch);
+        Assert.Null(feed.After(id));
+        Assert.Equal("depth", feed.Snapshot().Snapshot.Axes.Single().Name);
+    }
+}
