@@ -30,17 +30,25 @@ public sealed class LiveSweep : IAsyncDisposable
 
     public static async Task<LiveSweep> StartAsync(string name, string yaml, int slots = 1, params string[] extra)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "grokking-ui-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        var folder = NewFolder();
         var spec = Path.Combine(folder, name + ".yaml");
         await File.WriteAllTextAsync(spec, yaml);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment.Remove("GROKKING_REDIS");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "grokking.dll"));
-        foreach (var a in (string[])["run", spec, "--out", Path.Combine(folder, "out"), "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--torch-threads", "1", "--ui", "--ui-port", "0", .. extra])
-            start.ArgumentList.Add(a);
-        var sweep = new LiveSweep(folder, Process.Start(start)!);
+        return await StartAsync(folder, ["run", spec, "--out", Path.Combine(folder, "out"), "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--torch-threads", "1", "--ui", "--ui-port", "0", .. extra]);
+    }
+
+    /// <summary>A fresh folder under the temp folder for a test's spec and output.</summary>
+    public static string NewFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "grokking-ui-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>Starts grokking with <paramref name="args"/> (a command that prints "live view: URL"); owns <paramref name="folder"/>.</summary>
+    public static async Task<LiveSweep> StartAsync(string folder, string[] args)
+    {
+        var sweep = new LiveSweep(folder, Process.Start(StartInfo(args))!);
         sweep._process.OutputDataReceived += (_, e) => sweep.Take(e.Data);
         sweep._process.ErrorDataReceived += (_, e) => sweep.Take(e.Data);
         sweep._process.BeginOutputReadLine();
@@ -53,6 +61,26 @@ public sealed class LiveSweep : IAsyncDisposable
         }
         sweep.Url = sweep._url.Task.Result;
         return sweep;
+    }
+
+    /// <summary>Runs grokking to its end; its exit code and what it printed (stdout, stderr).</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(TimeSpan timeout, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static ProcessStartInfo StartInfo(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment.Remove("GROKKING_REDIS");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "grokking.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return start;
     }
 
     /// <summary>Waits for a line of output containing <paramref name="text"/> (e.g. the closing summary).</summary>
