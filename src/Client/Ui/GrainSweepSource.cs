@@ -53,9 +53,10 @@ public sealed class GrainSweepSource(IGrainFactory grains, IReadOnlyList<string>
     internal static UiAxis Axis(MapAxis axis)
     {
         bool numeric = axis.Numbers.All(double.IsFinite);
-        bool log = axis.Log ?? (numeric && new GridAxis(axis.Name, axis.Numbers.Distinct().Order().Cast<object>().ToList()).IsLogSpaced);
-        return new UiAxis(axis.Name, log, numeric, axis.Labels,
-            numeric ? axis.Numbers : Enumerable.Range(0, axis.Labels.Count).Select(i => (double)i).ToList());
+        if (!numeric) return new UiAxis(axis.Name, false, false, axis.Labels, Enumerable.Range(0, axis.Labels.Count).Select(i => (double)i).ToList());
+        // Labelled as the PNG plots label them (1e-3, 3.2e-3, 1e-2 on a log axis), in the spec's order.
+        var plotted = new GridAxis(axis.Name, axis.Numbers.Distinct().Order().Cast<object>().ToList());
+        return new UiAxis(axis.Name, axis.Log ?? plotted.IsLogSpaced, true, axis.Numbers.Select(n => plotted.Label(n)).ToList(), axis.Numbers);
     }
 
     internal static UiRun Run(RunRecord record, MapPoint? place)
