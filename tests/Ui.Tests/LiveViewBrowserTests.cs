@@ -95,6 +95,38 @@ public sealed class LiveViewBrowserTests(Browser browser, ITestOutputHelper outp
         await ScreenshotAsync(page, "live2d");
     }
 
+    [Fact]
+    public async Task A_one_axis_sweep_shows_a_strip_of_cells_and_a_threshold_metric_against_the_axis()
+    {
+        await using var sweep = await LiveSweep.StartAsync("line1d", """
+            name: line1d
+            task: { kind: modular, operation: "x+y", modulus: 11, train_fraction: 0.6 }
+            model: { kind: mlp, depth: 1, width: 32 }
+            optimizer: { lr: 1e-2, weight_decay: 1.0 }
+            training: { steps: 300, batch_size: full, eval_every: 20, rank_every: 100, checkpoint_every: 100 }
+            grid:
+              weight_decay: [0.0, 0.5, 1.0]
+            """, slots: 2);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(sweep.Url.ToString());
+        await page.WaitForFunctionAsync("() => Object.values(window.grokking.rendered()).filter(s => s === 'done').length === 3", null,
+            new PageWaitForFunctionOptions { Timeout = 180_000 });
+        // The value drawn is a threshold metric, named in the control and the title; the strip holds one cell per run.
+        Assert.Equal("step_val_99", await page.InputValueAsync("#colour"));
+        Assert.Equal("(none: line plot)", await page.EvaluateAsync<string>("() => document.querySelector('#y-axis').selectedOptions[0].textContent"));
+        var strip = await page.EvaluateAsync<int>("() => document.getElementById('diagram').data.filter(d => d.fill === 'toself').reduce((n, d) => n + d.x.filter(v => v === null).length, 0)");
+        Assert.Equal(3, strip);
+        // Click a cell of the strip: its run opens.
+        var runId = (await page.EvaluateAsync<Dictionary<string, string>>("() => window.grokking.rendered()")).Keys.Order().First();
+        var centre = await page.EvaluateAsync<JsonElement>($"() => window.grokking.cellCentre('{runId}')");
+        await page.Mouse.MoveAsync(centre.GetProperty("x").GetSingle(), centre.GetProperty("y").GetSingle(), new MouseMoveOptions { Steps = 5 });
+        await page.WaitForFunctionAsync($"() => (document.getElementById('diagram')._hoverdata || []).some(p => p.customdata && p.customdata[0] === '{runId}')");
+        await page.Mouse.ClickAsync(centre.GetProperty("x").GetSingle(), centre.GetProperty("y").GetSingle());
+        await Assertions.Expect(page.Locator("#run-title")).ToHaveTextAsync("run " + runId);
+        await page.WaitForFunctionAsync("() => window.grokking.curves() && window.grokking.curves().evals.length === 16");
+        await ScreenshotAsync(page, "line1d");
+    }
+
     private static async Task<double[]> DragZoomAsync(IPage page)
     {
         var box = await page.EvaluateAsync<JsonElement>("""

@@ -122,6 +122,7 @@ function setupControls() {
   Object.assign(ui, { x: 0, y: axes.length > 1 ? 1 : -1, colour: 'phase', slices: {} }, saved);
   if (ui.x >= axes.length) ui.x = 0;
   if (ui.y >= axes.length || ui.y === ui.x) ui.y = axes.length > 1 ? (ui.x === 0 ? 1 : 0) : -1;
+  if (ui.y === -1 && ui.colour === 'phase') ui.colour = lineMetric();
   const xs = $('x-axis'), ys = $('y-axis'), cs = $('colour');
   xs.innerHTML = ys.innerHTML = cs.innerHTML = '';
   axes.forEach((a, i) => option(xs, i, a.name + (a.log ? ' (log)' : ''), i === ui.x));
@@ -164,7 +165,7 @@ $('x-axis').onchange = e => {
 $('y-axis').onchange = e => {
   ui.y = Number(e.target.value);
   if (ui.y === ui.x) { ui.x = state.axes.findIndex((_, i) => i !== ui.y); $('x-axis').value = ui.x; }
-  if (ui.y === -1 && ui.colour === 'phase' && state.metrics.length) ui.colour = state.metrics.includes('step_val_99') ? 'step_val_99' : state.metrics[0];
+  if (ui.y === -1 && ui.colour === 'phase') ui.colour = lineMetric();
   $('colour').value = ui.colour;
   setupSlices(); save(); render();
 };
@@ -312,7 +313,7 @@ function legendName(cls, scale) {
 // value against the axis, one point per finished run of the slice.
 function renderLine() {
   const ax = state.axes[ui.x];
-  const metric = ui.colour === 'phase' ? (state.metrics.includes('step_val_99') ? 'step_val_99' : state.metrics[0]) : ui.colour;
+  const metric = ui.colour === 'phase' ? lineMetric() : ui.colour;
   const runs = state.order.map(id => state.runs.get(id)).filter(inSlice).sort((p, q) => p.x[ui.x] - q.x[ui.x]);
   const done = runs.filter(r => r.st === 'done' && r.m && r.m[metric] != null);
   const groups = new Map();
@@ -338,22 +339,42 @@ function renderLine() {
     customdata: done.map(r => [r.id, r.st]), hovertext: done.map(hoverText), hoverinfo: 'text',
     marker: { size: 8, color: done.map(r => colourOf(r.phase || 'done')) }, line: { color: '#555' },
   });
+  // Finished runs that never reached the value (a step never reached): hollow circles in a "never" row on top.
+  const never = runs.filter(r => r.st === 'done' && !(r.m && r.m[metric] != null));
+  const values = done.map(r => r.m[metric]);
+  const neverAt = values.length ? Math.max(...values) * 1.15 + (Math.max(...values) === 0 ? 1 : 0) : 1;
+  if (never.length) {
+    traces.push({
+      type: 'scatter', mode: 'markers', name: 'never', showlegend: false, x: never.map(r => r.x[ui.x]), y: never.map(() => neverAt),
+      customdata: never.map(r => [r.id, r.st]), hovertext: never.map(hoverText), hoverinfo: 'text',
+      marker: { size: 10, symbol: 'circle-open', line: { width: 2 }, color: never.map(r => colourOf(r.phase || 'done')) },
+    });
+  }
   Plotly.react('diagram', traces, {
     uirevision: `${state.sweep}|${ui.x}|line|${metric}`, hovermode: 'closest', margin: { t: 30, r: 10 },
     xaxis: axisLayout(ax), yaxis: { title: { text: metric }, domain: [0, 0.7] },
     yaxis2: { domain: [0.78, 1], range: [0, 1], showticklabels: false, showgrid: false, zeroline: false, fixedrange: true },
-    legend: { orientation: 'h', y: -0.15 }, title: { text: `${metric} against ${ax.name}`, font: { size: 13 } },
+    legend: { orientation: 'h', y: -0.15 }, title: { text: `${metric} against ${ax.name}`, font: { size: 13 } }, shapes: selectedShapes(),
+    annotations: never.length ? [{ xref: 'paper', yref: 'y', x: 0, y: neverAt, xanchor: 'left', yanchor: 'bottom', showarrow: false,
+      text: 'never (hollow): finished without reaching it', font: { size: 10, color: '#555' } }] : [],
   }, { displaylogo: false, responsive: true });
 }
 
 // --- the selected run ---------------------------------------------------------------------------------------------
 
-// The selected run's cell, outlined.
+// The selected run's cell, outlined (in the strip of a line plot).
 function selectedShapes() {
   const run = ui.selected && state.runs.get(ui.selected);
-  if (!run || ui.y === -1 || !inSlice(run)) return [];
-  const cx = cellAlong(state.axes[ui.x], run, ui.x), cy = cellAlong(state.axes[ui.y], run, ui.y);
+  if (!run || !inSlice(run)) return [];
+  const cx = cellAlong(state.axes[ui.x], run, ui.x);
+  if (ui.y === -1) return [{ type: 'rect', xref: 'x', yref: 'y2', x0: cx[0], x1: cx[1], y0: 0, y1: 1, line: { color: '#000', width: 3 } }];
+  const cy = cellAlong(state.axes[ui.y], run, ui.y);
   return [{ type: 'rect', x0: cx[0], x1: cx[1], y0: cy[0], y1: cy[1], line: { color: '#000', width: 3 } }];
+}
+
+// What a line plot draws when no outcome was chosen: the step validation accuracy reached 99%, else the first one.
+function lineMetric() {
+  return state.metrics.includes('step_val_99') ? 'step_val_99' : (state.metrics[0] || 'phase');
 }
 
 function factsOf(run) {
