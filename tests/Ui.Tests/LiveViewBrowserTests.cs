@@ -76,11 +76,7 @@ public sealed class LiveViewBrowserTests(Browser browser, ITestOutputHelper outp
         // A click on a cell opens its run: title, and accuracy and loss curves read from the Parquet dataset.
         await page.EvaluateAsync("() => Plotly.relayout('diagram', { 'xaxis.autorange': true, 'yaxis.autorange': true })");
         var runId = (await page.EvaluateAsync<Dictionary<string, string>>("() => window.grokking.rendered()")).Keys.Order().First();
-        var centre = await page.EvaluateAsync<JsonElement>($"() => window.grokking.cellCentre('{runId}')");
-        // As a user does: point at the cell (its run's label shows), then click.
-        await page.Mouse.MoveAsync(centre.GetProperty("x").GetSingle(), centre.GetProperty("y").GetSingle(), new MouseMoveOptions { Steps = 5 });
-        await page.WaitForFunctionAsync($"() => (document.getElementById('diagram')._hoverdata || []).some(p => p.customdata && p.customdata[0] === '{runId}')");
-        await page.Mouse.ClickAsync(centre.GetProperty("x").GetSingle(), centre.GetProperty("y").GetSingle());
+        await ClickCellAsync(page, runId);
         await Assertions.Expect(page.Locator("#run-title")).ToHaveTextAsync("run " + runId);
         await page.WaitForFunctionAsync("() => window.grokking.curves() && document.getElementById('curves-acc').data && document.getElementById('curves-acc').data.length === 2");
         var steps = await page.EvaluateAsync<long[]>("() => window.grokking.curves().evals.map(e => e.step)");
@@ -118,13 +114,20 @@ public sealed class LiveViewBrowserTests(Browser browser, ITestOutputHelper outp
         Assert.Equal(3, strip);
         // Click a cell of the strip: its run opens.
         var runId = (await page.EvaluateAsync<Dictionary<string, string>>("() => window.grokking.rendered()")).Keys.Order().First();
-        var centre = await page.EvaluateAsync<JsonElement>($"() => window.grokking.cellCentre('{runId}')");
-        await page.Mouse.MoveAsync(centre.GetProperty("x").GetSingle(), centre.GetProperty("y").GetSingle(), new MouseMoveOptions { Steps = 5 });
-        await page.WaitForFunctionAsync($"() => (document.getElementById('diagram')._hoverdata || []).some(p => p.customdata && p.customdata[0] === '{runId}')");
-        await page.Mouse.ClickAsync(centre.GetProperty("x").GetSingle(), centre.GetProperty("y").GetSingle());
+        await ClickCellAsync(page, runId);
         await Assertions.Expect(page.Locator("#run-title")).ToHaveTextAsync("run " + runId);
         await page.WaitForFunctionAsync("() => window.grokking.curves() && window.grokking.curves().evals.length === 16");
         await ScreenshotAsync(page, "line1d");
+    }
+
+    /// <summary>As a user does: points at the run's cell (its label shows), then clicks.</summary>
+    private static async Task ClickCellAsync(IPage page, string runId)
+    {
+        var centre = await page.EvaluateAsync<JsonElement>($"() => window.grokking.cellCentre('{runId}')");
+        float x = centre.GetProperty("x").GetSingle(), y = centre.GetProperty("y").GetSingle();
+        await page.Mouse.MoveAsync(x, y, new MouseMoveOptions { Steps = 5 });
+        await page.WaitForFunctionAsync($"() => (document.getElementById('diagram')._hoverdata || []).some(p => p.customdata && p.customdata[0] === '{runId}')");
+        await page.Mouse.ClickAsync(x, y);
     }
 
     private static async Task<double[]> DragZoomAsync(IPage page)

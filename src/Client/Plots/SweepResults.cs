@@ -163,7 +163,8 @@ public sealed class SweepResults : IDisposable
     // Hive partitioning off: the sweep=/run= folder names would add columns that runs.parquet already has.
     private static string Source(string files) => $"read_parquet('{files.Replace("'", "''", StringComparison.Ordinal)}', hive_partitioning = false)";
 
-    private static (List<string> Columns, List<Type> Types, IReadOnlyList<object[]> Rows) Query(DuckDBConnection connection, string sql)
+    /// <summary>Runs <paramref name="sql"/>: the result's column names, their .NET types, and its rows.</summary>
+    internal static (List<string> Columns, List<Type> Types, IReadOnlyList<object[]> Rows) Query(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DuckDB.NET.Data;
+using Grokking.Client.Plots;
 using Grokking.Grains.Storage;
 
 namespace Grokking.Client.Ui;
@@ -34,22 +35,12 @@ public static class RunCurves
         return new UiCurves(runId, evals, layers);
     }
 
-    private static List<object[]> Rows(DuckDBConnection connection, string sweepFolder, string dataset, string runId, string sql)
+    private static IReadOnlyList<object[]> Rows(DuckDBConnection connection, string sweepFolder, string dataset, string runId, string sql)
     {
         var folder = OutputLayout.RunFolderIn(sweepFolder, dataset, runId);
         if (!OutputLayout.HasSegments(folder)) return [];
         var glob = OutputLayout.RunSegmentsGlob(folder).Replace("'", "''", StringComparison.Ordinal);
-        using var command = connection.CreateCommand();
-        command.CommandText = string.Format(CultureInfo.InvariantCulture, sql, $"read_parquet('{glob}', hive_partitioning = false)");
-        using var reader = command.ExecuteReader();
-        var rows = new List<object[]>();
-        while (reader.Read())
-        {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            rows.Add(row);
-        }
-        return rows;
+        return SweepResults.Query(connection, string.Format(CultureInfo.InvariantCulture, sql, $"read_parquet('{glob}', hive_partitioning = false)")).Rows;
     }
 
     private static double? Number(object value) =>
