@@ -36,6 +36,13 @@ public static class RunCommand
         {
             spec, output, slots, threads, memory, ui, uiPort, bind, token,
         };
+        command.Validators.Add(result =>
+        {
+            // Settings of a view nobody asked for would be silently ignored; say so instead.
+            var given = new Option[] { uiPort, bind, token }.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (given.Count > 0 && result.GetResult(ui) is null)
+                result.AddError($"{string.Join(" and ", given)} set{(given.Count == 1 ? "s" : "")} up the live view; add --ui to serve it.");
+        });
         command.SetAction((result, cancellation) => ExecuteAsync(result.GetValue(spec)!, result.GetValue(output)!,
             result.GetValue(slots), result.GetValue(threads), CommandOptions.LocalLimits(result.GetValue(memory), result.GetValue(slots)),
             result.GetValue(ui) ? new UiServerOptions(result.GetValue(bind)!, result.GetValue(uiPort), result.GetValue(token)) : null,
