@@ -299,9 +299,12 @@ function renderDiagram() {
     const g = groups.get(key);
     const first = !shown.has(g.cls);
     shown.add(g.cls);
+    // A refined cell still queued lets the coarser cell under it show through, lightened: what is known so far.
+    const refinedQueued = g.cls === 'queued' && !key.startsWith('000|');
     return {
-      type: 'scatter', mode: 'lines', fill: 'toself', fillcolor: colourOf(g.cls), hoveron: 'points', hoverinfo: 'skip',
-      line: { color: '#ffffff', width: 0.5 }, x: g.x, y: g.y, name: legendName(g.cls, scale), legendgroup: g.cls, showlegend: first,
+      type: 'scatter', mode: 'lines', fill: 'toself', fillcolor: refinedQueued ? 'rgba(255,255,255,0.55)' : colourOf(g.cls), hoveron: 'points', hoverinfo: 'skip',
+      line: { color: refinedQueued ? '#999999' : '#ffffff', width: refinedQueued ? 1 : 0.5, dash: refinedQueued ? 'dot' : 'solid' },
+      x: g.x, y: g.y, name: legendName(g.cls, scale), legendgroup: g.cls, showlegend: first,
     };
   });
   traces.push({
