@@ -87,3 +87,49 @@ public sealed class SweepFeedTests
         Assert.Equal("depth", feed.Snapshot().Snapshot.Axes.Single().Name);
     }
 }
+
+/// <summary>An unwatched sweep costs its source nothing: the feed stops reading it until a page asks again.</summary>
+public sealed class SweepFeedIdleTests
+{
+    private sealed class CountingSource : Grokking.Client.Ui.ISweepSource
+    {
+        private readonly ScriptedSource _inner = new("s");
+        public int Reads;
+        public TimeSpan PollInterval => TimeSpan.FromMilliseconds(10);
+        public Task<IReadOnlyList<string>> SweepsAsync(CancellationToken cancellation) => _inner.SweepsAsync(cancellation);
+        public Task<Grokking.Client.Ui.SweepFrame> ReadAsync(string sweep, CancellationToken cancellation)
+        {
+            Interlocked.Increment(ref Reads);
+            return _inner.ReadAsync(sweep, cancellation);
+        }
+        public string? SweepFolder(string sweep) => null;
+    }
+
+    [Fact]
+    public async Task The_feed_reads_while_pages_ask_and_stops_when_none_has_for_a_while()
+    {
+        var source = new CountingSource();
+        var feed = new Grokking.Client.Ui.SweepFeed("s", hasCurves: false, idleAfter: TimeSpan.FromSeconds(1));
+        using var stop = new CancellationTokenSource();
+        var follow = Task.Run(() => feed.FollowAsync(source, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, stop.Token));
+        await WaitForReadsAsync(source, feed, 3); // watched (a page asks all along): it reads every interval
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // nobody asked for longer than a second: idle from here
+        var idle = source.Reads;
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.True(source.Reads - idle <= 1, $"{source.Reads - idle} reads in a second while nobody watched");
+        await WaitForReadsAsync(source, feed, idle + 3); // a page asks again
+        await stop.CancelAsync();
+        await follow;
+    }
+
+    private static async Task WaitForReadsAsync(CountingSource source, Grokking.Client.Ui.SweepFeed feed, int reads)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (source.Reads < reads)
+        {
+            feed.Touch();
+            Assert.True(DateTime.UtcNow < deadline, $"only {source.Reads} reads in 10 s, expected {reads}");
+            await Task.Delay(10);
+        }
+    }
+}

@@ -27,10 +27,12 @@ public sealed class SweepFeed
     private IReadOnlyList<string> _metrics = [];
     private long _seq;
 
-    public SweepFeed(string name, bool hasCurves)
+    /// <param name="idleAfter">How long to keep reading the source after the last page asked (default 30 s).</param>
+    public SweepFeed(string name, bool hasCurves, TimeSpan? idleAfter = null)
     {
         Name = name;
         HasCurves = hasCurves;
+        IdleAfter = idleAfter ?? TimeSpan.FromSeconds(30);
     }
 
     public string Name { get; }
@@ -123,7 +125,20 @@ public sealed class SweepFeed
             && long.TryParse(id.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out seq);
     }
 
-    /// <summary>Reads the source every interval until cancelled; a failed read is logged and tried again.</summary>
+    /// <summary>How long the feed keeps reading its source after the last page asked for it.</summary>
+    public TimeSpan IdleAfter { get; }
+
+    private long _lastInterest = Environment.TickCount64;
+
+    /// <summary>A page asked for this sweep (or still streams it): keep reading the source.</summary>
+    public void Touch() => Interlocked.Exchange(ref _lastInterest, Environment.TickCount64);
+
+    private bool Idle => Environment.TickCount64 - Interlocked.Read(ref _lastInterest) > IdleAfter.TotalMilliseconds;
+
+    /// <summary>
+    /// Reads the source every interval until cancelled, while some page has asked for the sweep in the last
+    /// <see cref="IdleAfter"/> (an unwatched sweep costs its grains nothing); a failed read is logged and tried again.
+    /// </summary>
     public async Task FollowAsync(ISweepSource source, ILogger logger, CancellationToken cancellation)
     {
         string? lastProblem = null;
@@ -131,6 +146,11 @@ public sealed class SweepFeed
         {
             try
             {
+                if (Idle && HasState)
+                {
+                    await Task.Delay(source.PollInterval, cancellation);
+                    continue;
+                }
                 var frame = await source.ReadAsync(Name, cancellation);
                 Apply(frame, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
                 lastProblem = null;

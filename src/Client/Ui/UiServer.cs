@@ -195,6 +195,7 @@ public sealed partial class UiServer : IAsyncDisposable
                     feed.TryParse(last, out seq);
                 }
                 await response.Body.FlushAsync(aborted);
+                feed.Touch();
                 var next = feed.WaitAfterAsync(seq);
                 if (await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(15), aborted)) != next)
                     await WriteAsync(response, ": still here\n\n", aborted); // keeps proxies from closing an idle stream
@@ -245,6 +246,7 @@ public sealed partial class UiServer : IAsyncDisposable
             _ = Task.Run(() => created.FollowAsync(_source, _logger, _stopping.Token));
             return created;
         })).Value;
+        feed.Touch();
         for (int i = 0; i < 50 && !feed.HasState; i++) await Task.Delay(100);
         return feed;
     }
