@@ -14,6 +14,16 @@ namespace Grokking.Client.Ui;
 public sealed class GrainSweepSource(IGrainFactory grains, IReadOnlyList<string> names, string? outDir) : ISweepSource
 {
     private readonly Dictionary<string, (int Points, IReadOnlyList<UiAxis> Axes, Dictionary<string, MapPoint> ById)> _maps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Follow> _follows = new(StringComparer.Ordinal);
+
+    /// <summary>What this source last read of a sweep: where the grain's changes were read up to, and the frame they made.</summary>
+    private sealed class Follow
+    {
+        public string Epoch = "";
+        public long Version;
+        public readonly List<UiRun?> ByIndex = [];
+        public SweepFrame? Frame;
+    }
 
     public TimeSpan PollInterval => TimeSpan.FromMilliseconds(250);
 
@@ -27,15 +37,37 @@ public sealed class GrainSweepSource(IGrainFactory grains, IReadOnlyList<string>
 
     public string? SweepFolder(string sweep) => outDir is null ? null : OutputLayout.SweepFolder(outDir, sweep);
 
+    /// <summary>
+    /// Asks the sweep grain only for the runs that changed since the last read; unchanged runs keep their
+    /// <see cref="UiRun"/> objects and an unchanged sweep returns the very same frame, so a watched sweep that is not
+    /// moving costs one small call per interval.
+    /// </summary>
     public async Task<SweepFrame> ReadAsync(string sweep, CancellationToken cancellation)
     {
         var grain = grains.GetGrain<ISweepGrain>(sweep);
-        var status = await grain.GetStatus().WaitAsync(cancellation);
-        if (!status.Exists) throw new KeyNotFoundException($"no sweep named '{sweep}' in this cluster");
-        var records = await grain.GetRuns().WaitAsync(cancellation);
-        var (axes, byId) = await MapAsync(grain, sweep, records.Count, cancellation);
-        var runs = records.Select(r => Run(r, byId.GetValueOrDefault(r.RunId))).ToList();
-        return new SweepFrame(Summary(status), axes, UiMetrics.Names, runs);
+        Follow follow;
+        lock (_follows) follow = _follows.TryGetValue(sweep, out var known) ? known : _follows[sweep] = new Follow();
+        var changes = await grain.GetRunChanges(follow.Epoch, follow.Version).WaitAsync(cancellation);
+        if (!changes.Exists) throw new KeyNotFoundException($"no sweep named '{sweep}' in this cluster");
+        var summary = Summary(changes.Status);
+        lock (follow)
+        {
+            if (!changes.All && changes.Records.Count == 0 && follow.Frame is { } same && same.Sweep == summary) return same;
+        }
+        var (axes, byId) = await MapAsync(grain, sweep, changes.Status.Total, cancellation);
+        lock (follow)
+        {
+            if (changes.All) follow.ByIndex.Clear();
+            foreach (var record in changes.Records)
+            {
+                while (follow.ByIndex.Count <= record.Index) follow.ByIndex.Add(null);
+                follow.ByIndex[record.Index] = Run(record, byId.GetValueOrDefault(record.RunId));
+            }
+            (follow.Epoch, follow.Version) = (changes.Epoch, changes.Version);
+            var runs = follow.ByIndex.OfType<UiRun>().ToList();
+            follow.Frame = new SweepFrame(summary, axes, UiMetrics.Names, runs);
+            return follow.Frame;
+        }
     }
 
     // The map only grows (a boundary search adds runs); it is fetched again only when the run count changes.

@@ -23,6 +23,7 @@ public sealed class SweepFeed
     private readonly List<string> _order = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private UiSweep? _sweep;
+    private SweepFrame? _lastFrame;
     private IReadOnlyList<UiAxis> _axes = [];
     private IReadOnlyList<string> _metrics = [];
     private long _seq;
@@ -66,9 +67,11 @@ public sealed class SweepFeed
                 _log.Clear();
                 _epoch = NewEpoch(); // ids of the old state mean nothing now: pages that reconnect start from a snapshot
             }
+            if (ReferenceEquals(frame, _lastFrame)) return 0; // the source saw nothing change
+            _lastFrame = frame;
             foreach (var run in frame.Runs)
             {
-                if (_runs.TryGetValue(run.Id, out var known) && known.ChangeKey == run.ChangeKey) continue;
+                if (_runs.TryGetValue(run.Id, out var known) && (ReferenceEquals(known, run) || known.ChangeKey == run.ChangeKey)) continue;
                 if (known is null) _order.Add(run.Id);
                 _runs[run.Id] = run;
                 Append("run", UiJson.Write(new { t = timestampMs, run }));

@@ -16,6 +16,13 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>The axes and where every run proposed so far sits on them (for a live view; it only grows).</summary>
     Task<SweepMap> GetMap();
 
+    /// <summary>
+    /// The records of the runs that changed since a reader's last look (<paramref name="epoch"/> and
+    /// <paramref name="version"/> from the previous answer; empty and 0 the first time): what a live view polls,
+    /// at a cost proportional to what changed rather than to the sweep's size.
+    /// </summary>
+    Task<RunChanges> GetRunChanges(string epoch, long version);
+
     /// <summary>Continues an interrupted or cancelled sweep: unfinished, cancelled and failed runs are dispatched again.</summary>
     Task<SweepStatus> Resume();
 

@@ -40,6 +40,8 @@ public sealed class SweepGrain(
     private IReadOnlyList<ISweepStopRule> _stopRules = [];
     private SearchStep _searchStep = new([], true, "");
     private readonly SweepRuns _runs = new();
+    private readonly string _epoch = Guid.NewGuid().ToString("N")[..12];
+    private bool _stoppedWhenRead;
     private readonly HashSet<string> _reopen = new(StringComparer.Ordinal);
     private SweepScheduler? _scheduler;
     private IGrainTimer? _timer;
@@ -105,6 +107,24 @@ public sealed class SweepGrain(
 
     public Task<SweepMap> GetMap() =>
         Task.FromResult(_spec is null ? new SweepMap { SweepId = SweepId } : SweepMaps.Of(_spec, _runs.All));
+
+    public Task<RunChanges> GetRunChanges(string epoch, long version)
+    {
+        if (_spec is null) return Task.FromResult(new RunChanges { Epoch = _epoch });
+        // A cancel or a stop rule changes how every pending run is seen (Effective), without a record changing.
+        if (Stopped != _stoppedWhenRead)
+        {
+            _stoppedWhenRead = Stopped;
+            _runs.ChangeAll();
+        }
+        bool all = epoch != _epoch || version > _runs.Version || version < _runs.AllChangedAt;
+        var changed = (all ? _runs.All : _runs.ChangedSince(version)).Select(r => Effective(_runs.Record(r))).ToList();
+        return Task.FromResult(new RunChanges
+        {
+            Exists = true, Epoch = _epoch, Version = _runs.Version, All = all, Records = changed,
+            Status = Status() with { Active = [], Failures = [] },
+        });
+    }
 
     public async Task<SweepStatus> Resume()
     {

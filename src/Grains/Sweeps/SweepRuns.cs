@@ -16,8 +16,15 @@ public sealed class SweepRuns
     private readonly SortedSet<int> _pending = [];
     private readonly Dictionary<string, string> _running = new(StringComparer.Ordinal);
     private readonly int[] _counts = new int[Enum.GetValues<RunStatus>().Length];
+    private readonly List<long> _changedAt = [];
 
     public IReadOnlyList<RunSpec> All => _runs;
+
+    /// <summary>Counts every change (a run added or its record set); a reader that saw version V asks for what changed after it.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>The version at which every run last changed at once (see <see cref="ChangeAll"/>).</summary>
+    public long AllChangedAt { get; private set; }
 
     public int Count => _runs.Count;
 
@@ -47,6 +54,7 @@ public sealed class SweepRuns
                 throw new InvalidOperationException($"run {run.RunId} is already in the sweep (index {_indexOf[run.RunId]})");
             _indexOf[run.RunId] = run.Index;
             _runs.Add(run);
+            _changedAt.Add(++Version);
             _pending.Add(run.Index);
             _counts[(int)RunStatus.Pending]++;
         }
@@ -71,11 +79,22 @@ public sealed class SweepRuns
         if (IsStarted(old)) Started--;
 
         _records[record.RunId] = record with { Index = index };
+        _changedAt[index] = ++Version;
         _counts[(int)record.Status]++;
         if (record.Status == RunStatus.Pending) _pending.Add(index);
         if (record.Status == RunStatus.Running) _running[record.RunId] = record.Silo ?? "";
         if (IsStarted(record)) Started++;
         return true;
+    }
+
+    /// <summary>Marks every run changed: how they are seen changed (a cancel makes pending runs count as cancelled).</summary>
+    public void ChangeAll() => AllChangedAt = ++Version;
+
+    /// <summary>The runs that changed after version <paramref name="version"/>, in sweep order.</summary>
+    public IEnumerable<RunSpec> ChangedSince(long version)
+    {
+        for (int i = 0; i < _runs.Count; i++)
+            if (_changedAt[i] > version) yield return _runs[i];
     }
 
     /// <summary>The sweep's status as its runs make it, each record seen through <paramref name="effective"/> (a
