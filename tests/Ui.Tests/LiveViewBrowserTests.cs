@@ -215,6 +215,16 @@ public sealed class LiveViewReconnectTests(Browser browser, ITestOutputHelper ou
         Assert.All(pageRuns.Values, v => Assert.StartsWith("done|", v));
         await page.WaitForFunctionAsync("() => Object.values(window.grokking.rendered()).filter(s => s === 'done').length === 2400");
         await LiveViewBrowserTests.ScreenshotAsync(page, "noop2k");
+
+        // 2,400 cells: no SVG dot per run; the page finds the cell under the pointer itself, for its label and a click.
+        Assert.False(await page.EvaluateAsync<bool>("() => document.getElementById('diagram').data.find(d => d.name === 'runs').visible"));
+        var runId = serverRuns.Keys.Order().ElementAt(1234);
+        var centre = await page.EvaluateAsync<JsonElement>($"() => window.grokking.cellCentre('{runId}')");
+        float x = centre.GetProperty("x").GetSingle(), y = centre.GetProperty("y").GetSingle();
+        await page.Mouse.MoveAsync(x, y, new MouseMoveOptions { Steps = 4 });
+        await Assertions.Expect(page.Locator("#hover")).ToContainTextAsync(runId);
+        await page.Mouse.ClickAsync(x, y);
+        await Assertions.Expect(page.Locator("#run-title")).ToHaveTextAsync("run " + runId);
     }
 
     private static async Task<int> DoneAsync(HttpClient http) =>

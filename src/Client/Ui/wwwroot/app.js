@@ -12,6 +12,9 @@ const PHASE_COLOURS = {
 const STATUS_COLOURS = { queued: '#eeeeee', running: '#fff3b0', failed: '#b0b0b0', cancelled: '#d0d0d0', done: '#8c8c8c' };
 const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
 const RENDER_EVERY_MS = 200;
+// Up to this many runs in view, Plotly draws a dot per run and its own hover labels; beyond, the page finds the cell
+// under the pointer itself (thousands of SVG markers would make every redraw slow).
+const MARKERS_UP_TO = 1500;
 
 const state = {
   sweep: null, summary: null, axes: [], metrics: [], hasCurves: false,
@@ -280,8 +283,11 @@ function renderDiagram() {
   const groups = new Map();
   const centres = { x: [], y: [], customdata: [], text: [] };
   const live = { x: [], y: [], text: [] };
+  const markers = runs.length <= MARKERS_UP_TO;
+  state.cells = [];
   for (const run of runs) {
     const cx = cellAlong(ax, run, ui.x), cy = cellAlong(ay, run, ui.y);
+    state.cells.push({ id: run.id, lvl: run.lvl ?? 0, x0: Math.min(...cx), x1: Math.max(...cx), y0: Math.min(...cy), y1: Math.max(...cy) });
     const cls = classOf(run, ui.colour, scale);
     const key = `${String(run.lvl ?? 0).padStart(3, '0')}|${cls}`;
     if (!groups.has(key)) groups.set(key, { cls, x: [], y: [] });
@@ -291,7 +297,7 @@ function renderDiagram() {
     const mx = centreOf(ax, cx), my = centreOf(ay, cy);
     centres.x.push(mx); centres.y.push(my);
     centres.customdata.push([run.id, run.st]);
-    centres.text.push(hoverText(run));
+    if (markers) centres.text.push(hoverText(run));
     if (run.st === 'running') { live.x.push(mx); live.y.push(my); live.text.push(`${fmtStep(run.step)}<br>${fmt(run.vacc, 2)}`); }
   }
   const shown = new Set();
@@ -308,8 +314,8 @@ function renderDiagram() {
     };
   });
   traces.push({
-    type: 'scatter', mode: 'markers', name: 'runs', showlegend: false, x: centres.x, y: centres.y,
-    customdata: centres.customdata, hovertext: centres.text, hoverinfo: 'text',
+    type: 'scatter', mode: 'markers', name: 'runs', showlegend: false, x: centres.x, y: centres.y, visible: markers,
+    customdata: centres.customdata, hovertext: markers ? centres.text : undefined, hoverinfo: 'text',
     marker: { size: runs.length > 400 ? 3 : 5, color: 'rgba(0,0,0,0.25)' },
   });
   if (live.x.length && live.x.length <= 64) {
@@ -457,11 +463,57 @@ async function start() {
   sweeps.forEach(s => option(picker, s.name, `${s.name} (${s.total} runs)`, s.name === name));
   if (!name) { $('counts').textContent = 'no sweeps here yet'; return; }
   Plotly.newPlot('diagram', [], {}, { displaylogo: false, responsive: true });
-  $('diagram').on('plotly_click', ev => {
+  const gd = $('diagram');
+  // The line plot's points are Plotly's to pick; the diagram's cells are found under the pointer (the finest cell
+  // there, for a refined grid), so a click selects the cell it lands in however many runs there are.
+  gd.on('plotly_click', ev => {
     const p = ev.points.find(q => Array.isArray(q.customdata));
-    if (p) select(p.customdata[0]);
+    if (p && ui.y === -1) select(p.customdata[0]);
   });
+  let down = null;
+  gd.addEventListener('mousedown', e => { down = { x: e.clientX, y: e.clientY }; }, true);
+  gd.addEventListener('click', e => {
+    const dragged = down && Math.hypot(e.clientX - down.x, e.clientY - down.y) > 4;
+    if (ui.y === -1 || dragged) return;
+    const cell = cellAt(e.clientX, e.clientY);
+    if (cell) select(cell.id);
+  }, true);
+  let pending = null;
+  gd.addEventListener('mousemove', e => {
+    if (pending) return;
+    pending = requestAnimationFrame(() => { pending = null; showHover(e); });
+  });
+  gd.addEventListener('mouseleave', () => { $('hover').style.display = 'none'; });
   connect(name);
+}
+
+// The run whose cell is under the pointer (client pixels), or null.
+function cellAt(clientX, clientY) {
+  const gd = $('diagram'), fl = gd._fullLayout;
+  if (!fl || !state.cells || ui.y === -1) return null;
+  const xa = fl.xaxis, ya = fl.yaxis, box = gd.getBoundingClientRect();
+  const px = clientX - box.left - xa._offset, py = clientY - box.top - ya._offset;
+  if (px < 0 || py < 0 || px > xa._length || py > ya._length) return null;
+  const x = xa.l2c(xa.p2l(px)), y = ya.l2c(ya.p2l(py));
+  let best = null;
+  for (const c of state.cells)
+    if (x >= c.x0 && x <= c.x1 && y >= c.y0 && y <= c.y1 && (!best || c.lvl > best.lvl)) best = c;
+  return best;
+}
+
+// Above MARKERS_UP_TO runs Plotly has no points to label: the page labels the cell under the pointer itself.
+function showHover(e) {
+  const tip = $('hover');
+  const many = state.cells && state.cells.length > MARKERS_UP_TO;
+  const cell = many ? cellAt(e.clientX, e.clientY) : null;
+  const run = cell && state.runs.get(cell.id);
+  if (!run) { tip.style.display = 'none'; return; }
+  // Escaped, then the two tags the label uses restored: sweep values are text, never markup.
+  const escaped = hoverText(run).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  tip.innerHTML = escaped.replace(/&lt;br&gt;/g, '<br>').replace(/&lt;(\/?)b&gt;/g, '<$1b>');
+  tip.style.left = (e.pageX + 14) + 'px';
+  tip.style.top = (e.pageY + 10) + 'px';
+  tip.style.display = 'block';
 }
 
 // For tests and the curious (window.grokking in the browser console).
