@@ -12,16 +12,21 @@ public sealed class SweepFeedTests
     public void A_reading_appends_one_event_per_run_that_changed_and_one_when_the_counts_change()
     {
         var feed = new SweepFeed("s", hasCurves: false);
+        var (_, _, before) = feed.Snapshot(); // a page that connected before the first reading: an empty sweep
         var runs = Runs(3);
-        Assert.Equal(3 + 1, feed.Apply(ScriptedSource.Frame("s", runs), 0));
+        // The first reading is the state itself, not an event per run: a page starts from it as a snapshot.
+        Assert.Equal(0, feed.Apply(ScriptedSource.Frame("s", runs), 0));
+        Assert.Equal(3, feed.Snapshot().Snapshot.Runs.Count);
+        Assert.Null(feed.After(before)); // that page gets the snapshot, under the new epoch
         Assert.Equal(0, feed.Apply(ScriptedSource.Frame("s", runs), 1)); // nothing changed, nothing sent
 
         runs[1] = runs[1] with { Status = "running", Step = 4, ValAcc = 0.5 };
-        var (_, before, id) = feed.Snapshot();
+        var (_, seq, id) = feed.Snapshot();
         Assert.Equal(2, feed.Apply(ScriptedSource.Frame("s", runs), 2)); // the run, and the counts (one more running)
         var events = feed.After(id)!;
         Assert.Equal(["run", "sweep"], events.Select(e => e.Kind));
-        Assert.Equal([before + 1, before + 2], events.Select(e => e.Seq));
+        Assert.Equal([seq + 1, seq + 2], events.Select(e => e.Seq));
+        Assert.Equal($"id: {events[0].Id}\nevent: run\ndata: {events[0].Json}\n\n", System.Text.Encoding.UTF8.GetString(events[0].Frame));
         Assert.Contains("\"id\":\"r0000000000000001\"", events[0].Json, StringComparison.Ordinal);
         Assert.Contains("\"vacc\":0.5", events[0].Json, StringComparison.Ordinal);
 

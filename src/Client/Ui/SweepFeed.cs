@@ -3,8 +3,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Grokking.Client.Ui;
 
-/// <summary>One pushed update: its id (<c>EPOCH-SEQ</c>), its kind (<c>run</c> or <c>sweep</c>) and its JSON.</summary>
-public sealed record FeedEvent(long Seq, string Id, string Kind, string Json);
+/// <summary>
+/// One pushed update: its id (<c>EPOCH-SEQ</c>), its kind (<c>run</c>, <c>sweep</c> or <c>reset</c>), its JSON, and
+/// the server-sent-event frame as sent (encoded once, however many pages it goes to).
+/// </summary>
+public sealed record FeedEvent(long Seq, string Id, string Kind, string Json)
+{
+    public byte[] Frame { get; } = System.Text.Encoding.UTF8.GetBytes($"id: {Id}\nevent: {Kind}\ndata: {Json}\n\n");
+}
 
 /// <summary>
 /// The live state of one sweep, shared by every page that watches it: a single loop reads the source, compares each
@@ -18,7 +24,8 @@ public sealed class SweepFeed
     public const int Capacity = 50_000;
 
     private readonly object _gate = new();
-    private readonly Queue<FeedEvent> _log = new();
+    private readonly List<FeedEvent> _log = [];  // consecutive sequence numbers: the event after seq S is at S - _log[0].Seq + 1
+    private FeedEvent? _snapshot;                 // the reset frame of the state at _seq, built once for every page that needs it
     private readonly Dictionary<string, UiRun> _runs = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,18 +64,29 @@ public sealed class SweepFeed
         lock (_gate)
         {
             long first = _seq;
+            if (ReferenceEquals(frame, _lastFrame)) return 0; // the source saw nothing change
+            _lastFrame = frame;
             if (_sweep is null || !SameAxes(_axes, frame.Axes))
             {
-                // First reading, or the axes changed (a different sweep under the same name): everyone starts afresh.
+                // First reading, or the axes changed (a different sweep under the same name): the state is taken as it
+                // is, with no event per run (no page holds anything to update), under a new epoch, so that a page that
+                // has an id of the old state starts from a snapshot of this one.
                 _axes = frame.Axes;
                 _metrics = frame.Metrics;
                 _runs.Clear();
                 _order.Clear();
                 _log.Clear();
-                _epoch = NewEpoch(); // ids of the old state mean nothing now: pages that reconnect start from a snapshot
+                foreach (var run in frame.Runs)
+                {
+                    if (!_runs.ContainsKey(run.Id)) _order.Add(run.Id);
+                    _runs[run.Id] = run;
+                }
+                _sweep = frame.Sweep;
+                _epoch = NewEpoch();
+                _snapshot = null;
+                Notify();
+                return 0;
             }
-            if (ReferenceEquals(frame, _lastFrame)) return 0; // the source saw nothing change
-            _lastFrame = frame;
             foreach (var run in frame.Runs)
             {
                 if (_runs.TryGetValue(run.Id, out var known) && (ReferenceEquals(known, run) || known.ChangeKey == run.ChangeKey)) continue;
@@ -83,6 +101,17 @@ public sealed class SweepFeed
             }
             if (_seq != first) Notify();
             return (int)(_seq - first);
+        }
+    }
+
+    /// <summary>The whole state now as a <c>reset</c> event whose id is that of the last event it includes.</summary>
+    public FeedEvent SnapshotEvent()
+    {
+        lock (_gate)
+        {
+            if (_snapshot is { } cached && cached.Seq == _seq && cached.Id.StartsWith(_epoch, StringComparison.Ordinal)) return cached;
+            var (snapshot, seq, id) = Snapshot();
+            return _snapshot = new FeedEvent(seq, id, "reset", UiJson.Write(snapshot));
         }
     }
 
@@ -107,9 +136,10 @@ public sealed class SweepFeed
         lock (_gate)
         {
             if (seq > _seq) return null;
-            long oldest = _log.Count == 0 ? _seq + 1 : _log.Peek().Seq;
+            long oldest = _log.Count == 0 ? _seq + 1 : _log[0].Seq;
             if (seq < oldest - 1) return null;
-            return _log.Where(e => e.Seq > seq).ToList();
+            int from = (int)(seq - oldest + 1);
+            return from >= _log.Count ? [] : _log.GetRange(from, _log.Count - from);
         }
     }
 
@@ -189,8 +219,8 @@ public sealed class SweepFeed
     private void Append(string kind, string json)
     {
         ++_seq;
-        _log.Enqueue(new FeedEvent(_seq, $"{_epoch}-{_seq.ToString(CultureInfo.InvariantCulture)}", kind, json));
-        while (_log.Count > Capacity) _log.Dequeue();
+        _log.Add(new FeedEvent(_seq, $"{_epoch}-{_seq.ToString(CultureInfo.InvariantCulture)}", kind, json));
+        if (_log.Count > Capacity + Capacity / 4) _log.RemoveRange(0, _log.Count - Capacity); // trimmed in batches
     }
 
     // Called under the lock: wakes every page waiting for an event.

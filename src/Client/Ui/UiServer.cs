@@ -177,28 +177,35 @@ public sealed partial class UiServer : IAsyncDisposable
         Interlocked.Increment(ref _pages);
         try
         {
-            await WriteAsync(response, "retry: 1000\n\n", aborted);
+            await WriteAsync(response, "retry: 1000\n\n"u8.ToArray(), aborted);
             while (!aborted.IsCancellationRequested)
             {
                 long seq;
                 var events = feed.After(last);
                 if (events is null)
                 {
-                    var (snapshot, at, id) = feed.Snapshot();
-                    await SendAsync(response, id, "reset", UiJson.Write(snapshot), aborted);
-                    (last, seq) = (id, at);
+                    var reset = feed.SnapshotEvent();
+                    await SendAsync(response, reset, aborted);
+                    (last, seq) = (reset.Id, reset.Seq);
                 }
                 else
                 {
-                    foreach (var e in events) await SendAsync(response, e.Id, e.Kind, e.Json, aborted);
+                    foreach (var e in events) await SendAsync(response, e, aborted);
                     if (events.Count > 0) last = events[^1].Id;
                     feed.TryParse(last, out seq);
                 }
                 await response.Body.FlushAsync(aborted);
                 feed.Touch();
                 var next = feed.WaitAfterAsync(seq);
-                if (await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(15), aborted)) != next)
-                    await WriteAsync(response, ": still here\n\n", aborted); // keeps proxies from closing an idle stream
+                using var quiet = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                var heartbeat = Task.Delay(TimeSpan.FromSeconds(15), quiet.Token);
+                var woken = await Task.WhenAny(next, heartbeat);
+                await quiet.CancelAsync(); // no timer left behind per wake
+                if (woken != next)
+                {
+                    aborted.ThrowIfCancellationRequested();
+                    await WriteAsync(response, ": still here\n\n"u8.ToArray(), aborted); // keeps proxies from closing an idle stream
+                }
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -215,15 +222,14 @@ public sealed partial class UiServer : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(HttpResponse response, string id, string kind, string json, CancellationToken cancellation)
+    private async Task SendAsync(HttpResponse response, FeedEvent e, CancellationToken cancellation)
     {
-        await WriteAsync(response, $"id: {id}\nevent: {kind}\ndata: {json}\n\n", cancellation);
+        await WriteAsync(response, e.Frame, cancellation);
         Interlocked.Increment(ref _eventsSent);
     }
 
-    private async Task WriteAsync(HttpResponse response, string text, CancellationToken cancellation)
+    private async Task WriteAsync(HttpResponse response, byte[] bytes, CancellationToken cancellation)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
         await response.Body.WriteAsync(bytes, cancellation);
         Interlocked.Add(ref _bytesSent, bytes.Length);
     }
