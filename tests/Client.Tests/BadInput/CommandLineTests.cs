@@ -17,8 +17,8 @@ public sealed class CommandLineTests : IDisposable
 
     public static TheoryData<string, string[], int, string> Cases => new()
     {
-        { "unknown command", ["frob"], 2, "unknown command 'frob'; accepted: run, train, submit, status, watch, resume, cancel, sql, plot." },
-        { "no command", [], 2, "no command given; accepted: run, train, submit, status, watch, resume, cancel, sql, plot." },
+        { "unknown command", ["frob"], 2, "unknown command 'frob'; accepted: run, train, submit, status, watch, resume, cancel, sql, plot, ui." },
+        { "no command", [], 2, "no command given; accepted: run, train, submit, status, watch, resume, cancel, sql, plot, ui." },
         { "unknown option", ["train", "{quick}", "--frobnicate", "--out", "{out}"], 2,
             "grokking train: unknown option '--frobnicate'; accepted: --run, --out, --torch-threads, --memory-budget, --help." },
         { "missing spec argument", ["train", "--out", "{out}"], 2, "grokking train: missing SPEC, Sweep spec (YAML); usage: grokking train SPEC [options]." },
