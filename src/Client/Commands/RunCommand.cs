@@ -111,7 +111,7 @@ public static class RunCommand
             if (view is not null)
             {
                 Console.WriteLine($"live view stays up at {view.Url} until Ctrl+C");
-                await WaitForCancelAsync(cancellation);
+                await UiCommand.UntilCancelledAsync(cancellation);
             }
             return status.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
         }
@@ -133,17 +133,6 @@ public static class RunCommand
         catch (Exception e)
         {
             AnsiConsole.MarkupLineInterpolated($"[yellow]warning[/]: plots not written ({e.Message}); draw them later with: grokking plot {sweepFolder}");
-        }
-    }
-
-    private static async Task WaitForCancelAsync(CancellationToken cancellation)
-    {
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellation);
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 

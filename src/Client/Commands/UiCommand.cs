@@ -66,6 +66,13 @@ public static class UiCommand
         await using var server = await StartAsync(source, options, portGiven);
         if (server is null) return ExitCodes.Failure;
         Console.WriteLine($"live view: {server.Url} (Ctrl+C to stop)");
+        await UntilCancelledAsync(cancellation);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Serves until Ctrl+C (or SIGTERM) cancels the command.</summary>
+    internal static async Task UntilCancelledAsync(CancellationToken cancellation)
+    {
         try
         {
             await Task.Delay(Timeout.Infinite, cancellation);
@@ -73,7 +80,6 @@ public static class UiCommand
         catch (OperationCanceledException)
         {
         }
-        return ExitCodes.Success;
     }
 
     /// <summary>Starts the live view; on the default port, falls back to a free one when it is taken. Null (and a message) when it cannot start.</summary>

@@ -121,9 +121,23 @@ public sealed class SweepFeed
         lock (_gate)
         {
             var runs = _order.Select(id => _runs[id]).ToList();
-            var sweep = _sweep ?? new UiSweep(Name, 0, 0, 0, 0, 0, 0, false, "", 0, 0, "waiting for the sweep's first report");
-            return (new UiSnapshot(sweep, _axes, _metrics, runs, HasCurves), _seq, $"{_epoch}-{_seq.ToString(CultureInfo.InvariantCulture)}");
+            return (new UiSnapshot(Summary, _axes, _metrics, runs, HasCurves), _seq, $"{_epoch}-{_seq.ToString(CultureInfo.InvariantCulture)}");
         }
+    }
+
+    /// <summary>The sweep's counts now (a placeholder until the first reading).</summary>
+    public UiSweep Summary
+    {
+        get
+        {
+            lock (_gate) return _sweep ?? new UiSweep(Name, 0, 0, 0, 0, 0, 0, false, "", 0, 0, "waiting for the sweep's first report");
+        }
+    }
+
+    /// <summary>Whether the sweep has a run of this id.</summary>
+    public bool HasRun(string runId)
+    {
+        lock (_gate) return _runs.ContainsKey(runId);
     }
 
     /// <summary>

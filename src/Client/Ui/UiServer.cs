@@ -114,14 +114,17 @@ public sealed partial class UiServer : IAsyncDisposable
         {
             var names = await _source.SweepsAsync(context.RequestAborted);
             var sweeps = new List<UiSweep>();
-            foreach (var name in names) sweeps.Add((await ReadyFeedAsync(name)).Snapshot().Snapshot.Sweep);
+            foreach (var name in names) sweeps.Add((await ReadyFeedAsync(name)).Summary);
             await Json(context, 200, sweeps);
         });
         _app.MapGet("/api/sweeps/{name}", async (HttpContext context, string name) =>
         {
             if (await FeedOrNotFoundAsync(context, name) is not { } feed) return;
-            var (snapshot, _, id) = feed.Snapshot();
-            await Json(context, 200, new { lastEventId = id, snapshot });
+            // The snapshot's JSON as the event stream's reset frame carries it, serialized once per state.
+            var reset = feed.SnapshotEvent();
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-store";
+            await context.Response.WriteAsync($"{{\"lastEventId\":{System.Text.Json.JsonSerializer.Serialize(reset.Id)},\"snapshot\":{reset.Json}}}");
         });
         _app.MapGet("/api/sweeps/{name}/events", async (HttpContext context, string name) =>
         {
@@ -131,7 +134,7 @@ public sealed partial class UiServer : IAsyncDisposable
         _app.MapGet("/api/sweeps/{name}/runs/{runId}/curves", async (HttpContext context, string name, string runId) =>
         {
             if (await FeedOrNotFoundAsync(context, name) is not { } feed) return;
-            if (!RunIdPattern().IsMatch(runId) || !feed.Snapshot().Snapshot.Runs.Any(r => r.Id == runId))
+            if (!RunIdPattern().IsMatch(runId) || !feed.HasRun(runId))
             {
                 await Json(context, 404, new { error = $"sweep {name} has no run '{runId}'" });
                 return;

@@ -16,11 +16,12 @@ public static class SweepMaps
             Numbers = a.Values.Select(Number).ToList(),
             Log = a.Range?.Log,
         }).ToList();
-        var points = runs.Select(run => Point(spec, axes, run)).ToList();
+        var axisIndex = spec.Axes.Select((a, i) => (a.ShortName, i)).ToDictionary(p => p.ShortName, p => p.i, StringComparer.Ordinal);
+        var points = runs.Select(run => Point(spec, axisIndex, run)).ToList();
         return new SweepMap { SweepId = spec.Name, Axes = axes, Points = points };
     }
 
-    private static MapPoint Point(SweepSpec spec, IReadOnlyList<MapAxis> axes, RunSpec run)
+    private static MapPoint Point(SweepSpec spec, IReadOnlyDictionary<string, int> axisIndex, RunSpec run)
     {
         var coordinates = new double[spec.Axes.Count];
         for (int a = 0; a < coordinates.Length; a++)
@@ -30,12 +31,11 @@ public static class SweepMaps
             coordinates[a] = double.IsNaN(number) ? IndexOf(spec.Axes[a].Values, value) : number;
         }
         if (run.Place is not { } place) return new MapPoint { RunId = run.RunId, Index = run.Index, Coordinates = coordinates };
-        var lo = Enumerable.Repeat(double.NaN, axes.Count).ToArray();
-        var hi = Enumerable.Repeat(double.NaN, axes.Count).ToArray();
+        var lo = Enumerable.Repeat(double.NaN, coordinates.Length).ToArray();
+        var hi = Enumerable.Repeat(double.NaN, coordinates.Length).ToArray();
         foreach (var cell in place.Cells)
         {
-            int a = spec.Axes.ToList().FindIndex(x => x.ShortName == cell.Axis);
-            if (a < 0) continue;
+            if (!axisIndex.TryGetValue(cell.Axis, out var a)) continue;
             lo[a] = cell.Lo;
             hi[a] = cell.Hi;
         }
