@@ -15,6 +15,7 @@ public sealed class UiCommandTests(Browser browser, ITestOutputHelper output)
         { ["ui", "/tmp", "--sweep", "quick"], "error: --sweep picks sweeps of a cluster and needs --redis; an output folder shows all of its sweeps." },
         { ["ui", "--redis", "127.0.0.1:1"], "error: with --redis, name the sweeps to show with --sweep NAME (a cluster cannot list them), or give the cluster's shared output folder." },
         { ["ui", "/tmp", "--port", "70000"], "error: --port '70000': expected a whole number from 0 to 65535 (a TCP port; 0 for any free one)." },
+        { ["ui", "/tmp", "--bind", "0.0.0.0", "--token", "secret"], "error: --token: 6 characters; expected at least 16 (or leave it out for a random one)." },
         { ["run", "/tmp/none.yaml", "--ui-port", "9000"], "error: grokking run: --ui-port sets up the live view; add --ui to serve it." },
     };
 

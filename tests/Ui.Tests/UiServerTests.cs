@@ -152,6 +152,29 @@ public sealed class UiServerTests
     }
 
     [Fact]
+    public async Task A_run_whose_parquet_cannot_be_read_gets_an_error_naming_it_not_a_bare_500()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "grokking-ui-damaged-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var runFolder = Grokking.Grains.Storage.OutputLayout.RunFolderIn(folder, Grokking.Grains.Storage.OutputLayout.MetricsDataset, "r0000000000000000");
+            Directory.CreateDirectory(runFolder);
+            await File.WriteAllTextAsync(Path.Combine(runFolder, Grokking.Grains.Storage.OutputLayout.SegmentFileName(1)), "not parquet");
+            var (server, _, http) = await StartAsync(folder: folder);
+            await using var _ = server;
+            using var __ = http;
+            var response = await http.GetAsync("api/sweeps/s/runs/r0000000000000000/curves");
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
+            Assert.StartsWith("run r0000000000000000's Parquet files cannot be read (", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_page_and_its_pinned_charting_library_are_served_from_the_tool_itself()
     {
         var (server, _, http) = await StartAsync();

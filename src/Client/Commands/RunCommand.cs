@@ -53,7 +53,7 @@ public static class RunCommand
     private static async Task<int> ExecuteAsync(string specPath, string outDir, int slots, int threads, Grains.Specs.SpecLimits? limits,
         UiServerOptions? ui, bool uiPortGiven, CancellationToken cancellation)
     {
-        if (ui is not null && UiCommand.BindProblem(ui.Bind) is { } bindProblem)
+        if (ui is not null && (UiCommand.BindProblem(ui.Bind) ?? UiCommand.TokenProblem(ui.Token)) is { } bindProblem)
         {
             Console.Error.WriteLine($"error: {bindProblem}");
             return ExitCodes.BadInput;

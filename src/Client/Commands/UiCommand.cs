@@ -44,7 +44,7 @@ public static class UiCommand
     private static async Task<int> ExecuteAsync(string? folder, string redis, string clusterId, string[] sweeps, int port, string bind, string? token,
         bool portGiven, CancellationToken cancellation)
     {
-        if (BindProblem(bind) is { } bindProblem) return Refuse(bindProblem);
+        if ((BindProblem(bind) ?? TokenProblem(token)) is { } optionProblem) return Refuse(optionProblem);
         if (folder is not null && !Directory.Exists(folder))
             return Refuse($"{folder}: no such folder; give an output folder such as runs (or runs/sweep=NAME).");
         if (string.IsNullOrEmpty(redis))
@@ -99,6 +99,15 @@ public static class UiCommand
             return null;
         }
     }
+
+    /// <summary>The shortest token accepted: anything shorter is guessable.</summary>
+    internal const int MinTokenLength = 16;
+
+    /// <summary>Null for no token (one is generated when needed) or one long enough, else what is wrong.</summary>
+    internal static string? TokenProblem(string? token) =>
+        token is null || token.Length >= MinTokenLength
+            ? null
+            : $"--token: {token.Length} characters; expected at least {MinTokenLength} (or leave it out for a random one).";
 
     /// <summary>Null for an address this machine can listen on (an IP address, or localhost), else what is wrong.</summary>
     internal static string? BindProblem(string bind) =>

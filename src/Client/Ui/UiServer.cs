@@ -144,7 +144,18 @@ public sealed partial class UiServer : IAsyncDisposable
                 await Json(context, 404, new { error = "no output folder here: start grokking ui with the sweep's output folder to see curves" });
                 return;
             }
-            await Json(context, 200, RunCurves.Read(folder, runId));
+            UiCurves curves;
+            try
+            {
+                curves = RunCurves.Read(folder, runId);
+            }
+            catch (DuckDB.NET.Data.DuckDBException e)
+            {
+                // A damaged or foreign file in the run's folder: say which run, and what DuckDB said, not a bare 500.
+                await Json(context, 500, new { error = $"run {runId}'s Parquet files cannot be read ({e.Message.Split('\n')[0].TrimEnd('.')})" });
+                return;
+            }
+            await Json(context, 200, curves);
         });
     }
 
